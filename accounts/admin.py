@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+class RegistryUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class RegistryUserCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "name", "role", "township", "community", "organization")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = RegistryUserChangeForm
+    add_form = RegistryUserCreationForm
+    list_display = ("username", "name", "role", "township", "community", "organization", "is_active")
+    list_filter = ("role", "is_active", "township")
+    search_fields = ("username", "name", "phone")
+    ordering = ("username",)
+    list_select_related = ("township", "community", "organization")
+    autocomplete_fields = ("township", "community", "organization")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("name", "email", "phone")}),
+        (_("Role and area"), {"fields": ("role", "township", "community", "organization")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "name",
+                    "role",
+                    "township",
+                    "community",
+                    "organization",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )

@@ -1,0 +1,27 @@
+"""Demo logins, one or more per role, all with the demo password."""
+
+from accounts.models import User
+from accounts.roles import Role
+from areas.models import Community
+
+
+def seed_users(context) -> None:
+    """Create a user of every role in the first street and its first community."""
+    township = context.made["townships"][0]
+    community = Community.objects.filter(township=township).order_by("code").first()
+    organization = context.made["organizations"][0]
+    other_township = context.made["townships"][1]
+    people = [
+        ("admin", "民政局 王建国", Role.COUNTY_ADMIN, {"is_staff": True, "is_superuser": True}),
+        ("township", f"{township.name} 李秀兰", Role.TOWNSHIP_STAFF, {"township": township}),
+        ("township2", f"{other_township.name} 赵海峰", Role.TOWNSHIP_STAFF, {"township": other_township}),
+        ("secretary", f"{community.name}书记 张丽华", Role.SECRETARY, {"community": community}),
+        ("official", "县委组织部 陈志强", Role.OFFICIAL, {}),
+        ("contact", f"{organization.name} 刘桂芳", Role.ORG_CONTACT, {"organization": organization}),
+    ]
+    for username, name, role, extra in people:
+        user = User(username=username, name=name, role=role, **extra)
+        user.set_password(context.password)
+        user.full_clean()
+        user.save()
+        context.logins.append((username, str(Role(role).label), name))

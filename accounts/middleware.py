@@ -1,0 +1,35 @@
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class ReadOnlyRoleMiddleware:
+    """Refuse every unsafe request from read-only roles (officials), whatever the view.
+
+    Logging out and changing one's own password stay allowed.
+    """
+
+    ALLOWED_URL_NAMES = ("accounts:logout", "accounts:password_change")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._allowed_paths = None
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.method not in SAFE_METHODS
+            and user is not None
+            and user.is_authenticated
+            and user.is_read_only
+            and request.path not in self.allowed_paths
+        ):
+            raise PermissionDenied
+        return self.get_response(request)
+
+    @property
+    def allowed_paths(self) -> frozenset[str]:
+        if self._allowed_paths is None:
+            self._allowed_paths = frozenset(reverse(name) for name in self.ALLOWED_URL_NAMES)
+        return self._allowed_paths

@@ -1,0 +1,114 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import COUNTY_WIDE_ROLES, READ_ONLY_ROLES, Role
+
+TOWNSHIP_REQUIRED = _("Township staff must belong to a township.")
+COMMUNITY_REQUIRED = _("A community secretary must belong to a community.")
+ORGANIZATION_REQUIRED = _("An organisation contact must belong to an organisation.")
+
+
+class User(AbstractUser):
+    """A person who logs in; what they see follows from their role and area."""
+
+    # Chinese names don't split into first and last names.
+    first_name = None
+    last_name = None
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    township = models.ForeignKey(
+        "areas.Township",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    community = models.ForeignKey(
+        "areas.Community",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="secretaries",
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.TOWNSHIP_STAFF) | Q(township__isnull=False),
+                name="user_township_staff_has_township",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.SECRETARY) | Q(community__isnull=False),
+                name="user_secretary_has_community",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.ORG_CONTACT) | Q(organization__isnull=False),
+                name="user_org_contact_has_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.role == Role.TOWNSHIP_STAFF and not self.township_id:
+            errors["township"] = TOWNSHIP_REQUIRED
+        if self.role == Role.SECRETARY and not self.community_id:
+            errors["community"] = COMMUNITY_REQUIRED
+        if self.role == Role.ORG_CONTACT and not self.organization_id:
+            errors["organization"] = ORGANIZATION_REQUIRED
+        if errors:
+            raise ValidationError(errors)
+
+    def get_full_name(self) -> str:
+        return self.name or self.username
+
+    def get_short_name(self) -> str:
+        return self.name or self.username
+
+    @property
+    def is_county_wide(self) -> bool:
+        return self.is_superuser or self.role in COUNTY_WIDE_ROLES
+
+    @property
+    def is_read_only(self) -> bool:
+        """Whether every change is refused (officials, and accounts without a role)."""
+        if self.is_superuser:
+            return False
+        return self.role in READ_ONLY_ROLES or not self.role
+
+    @property
+    def area_label(self) -> str:
+        """Describe the area the user works in, for the page header."""
+        if self.role == Role.TOWNSHIP_STAFF and self.township_id:
+            return str(self.township)
+        if self.role == Role.SECRETARY and self.community_id:
+            return str(self.community)
+        if self.role == Role.ORG_CONTACT and self.organization_id:
+            return str(self.organization)
+        if self.is_county_wide:
+            return str(_("Whole county"))
+        return ""

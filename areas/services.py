@@ -1,0 +1,79 @@
+"""Every change to the county's map: checked, saved and audited in one transaction."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from accounts.permissions import can_manage_areas
+from areas.models import Community, Township
+from core.services import audit_record, field_changes
+
+TOWNSHIP_FIELDS = ("name", "kind", "code", "is_active")
+COMMUNITY_FIELDS = ("township", "name", "kind", "code", "address", "is_active")
+
+
+def _require_area_manager(actor) -> None:
+    if not can_manage_areas(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def township_create(*, actor, name: str, kind: str, code: str, is_active: bool = True) -> Township:
+    """Add a township or street to the county."""
+    _require_area_manager(actor)
+    township = Township(name=name, kind=kind, code=code, is_active=is_active)
+    township.full_clean()
+    township.save()
+    audit_record(actor=actor, action="township.create", obj=township, summary=name)
+    return township
+
+
+@transaction.atomic
+def township_update(*, actor, township: Township, **data) -> Township:
+    """Change a township's name, kind, code or whether it is in use."""
+    _require_area_manager(actor)
+    data = {key: value for key, value in data.items() if key in TOWNSHIP_FIELDS}
+    changes = field_changes(township, data)
+    for field, value in data.items():
+        setattr(township, field, value)
+    township.full_clean()
+    if changes:
+        township.save(update_fields=list(changes))
+        audit_record(
+            actor=actor, action="township.update", obj=township, summary=township.name,
+            changes=changes,
+        )
+    return township
+
+
+@transaction.atomic
+def community_create(
+    *, actor, township: Township, name: str, kind: str, code: str, address: str = "",
+    is_active: bool = True,
+) -> Community:
+    """Add a community or village to a township."""
+    _require_area_manager(actor)
+    community = Community(
+        township=township, name=name, kind=kind, code=code, address=address, is_active=is_active
+    )
+    community.full_clean()
+    community.save()
+    audit_record(actor=actor, action="community.create", obj=community, summary=name)
+    return community
+
+
+@transaction.atomic
+def community_update(*, actor, community: Community, **data) -> Community:
+    """Change a community's details or move it to another township."""
+    _require_area_manager(actor)
+    data = {key: value for key, value in data.items() if key in COMMUNITY_FIELDS}
+    changes = field_changes(community, data)
+    for field, value in data.items():
+        setattr(community, field, value)
+    community.full_clean()
+    if changes:
+        community.save(update_fields=list(changes))
+        audit_record(
+            actor=actor, action="community.update", obj=community, summary=community.name,
+            changes=changes,
+        )
+    return community

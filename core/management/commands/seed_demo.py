@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from areas.models import Township
+from core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the deterministic demo county (townships, communities, users of every role)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(demo.SCALES), default="county")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but print the logins) when the database already holds areas.",
+        )
+
+    def handle(self, *args, scale, seed: int, if_empty: bool, **options):
+        password = settings.DEMO_PASSWORD
+        if Township.objects.exists():
+            if if_empty:
+                self.stdout.write("数据库中已有数据，跳过演示数据加载。")
+                self._print_logins(password)
+                return
+            raise CommandError(
+                "数据库中已有街道/乡镇数据，演示数据只能加载到空数据库。"
+                "请换一个空数据库（或删除 db.sqlite3）后重试。"
+            )
+        with transaction.atomic():
+            context = demo.seed(scale=scale, seed=seed, password=password)
+        self.stdout.write(self.style.SUCCESS(f"已加载演示数据（规模 {scale}，种子 {seed}）："))
+        for line in context.summary:
+            self.stdout.write(f"  {line}")
+        self._print_logins(password)
+
+    def _print_logins(self, password: str) -> None:
+        from accounts.models import User
+
+        self.stdout.write("演示账号（密码均为 %s）：" % password)
+        for user in User.objects.exclude(role="").order_by("pk"):
+            self.stdout.write(f"  {user.username:<12} {user.get_role_display():<10} {user.name}")

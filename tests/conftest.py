@@ -1,0 +1,86 @@
+"""Shared fixtures: a small county with two townships, and one persona per role.
+
+Township A holds communities A1 and A2, township B holds B1. Every persona of a local role
+works in A (township staff) or A1 (secretary, org contact); B and A2 are out of their scope.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from accounts.roles import Role
+from tests.accounts.factories import UserFactory
+from tests.areas.factories import CommunityFactory, TownshipFactory
+from tests.orgs.factories import OrganizationFactory
+
+ROLES = ("county_admin", "township_staff", "secretary", "official", "org_contact")
+
+
+@pytest.fixture
+def county(db):
+    township_a = TownshipFactory(name="城关街道", code="990101001")
+    township_b = TownshipFactory(name="青山镇", code="990101002", kind="township")
+    community_a1 = CommunityFactory(township=township_a, name="幸福社区", code="990101001001")
+    community_a2 = CommunityFactory(township=township_a, name="和平社区", code="990101001002")
+    community_b1 = CommunityFactory(
+        township=township_b, name="王家村", code="990101002001", kind="village"
+    )
+    return SimpleNamespace(
+        township_a=township_a,
+        township_b=township_b,
+        community_a1=community_a1,
+        community_a2=community_a2,
+        community_b1=community_b1,
+        org_a1=OrganizationFactory(name="幸福社区书画协会", community=community_a1),
+        org_a2=OrganizationFactory(name="和平社区广场舞队", community=community_a2),
+        org_b1=OrganizationFactory(name="王家村秧歌队", community=community_b1),
+    )
+
+
+@pytest.fixture
+def county_admin(county):
+    return UserFactory(username="county_admin", name="县管理员", role=Role.COUNTY_ADMIN)
+
+
+@pytest.fixture
+def township_staff(county):
+    return UserFactory(
+        username="township_staff", name="街道干部", role=Role.TOWNSHIP_STAFF,
+        township=county.township_a,
+    )
+
+
+@pytest.fixture
+def secretary(county):
+    return UserFactory(
+        username="secretary", name="社区书记", role=Role.SECRETARY, community=county.community_a1
+    )
+
+
+@pytest.fixture
+def official(county):
+    return UserFactory(username="official", name="县领导", role=Role.OFFICIAL)
+
+
+@pytest.fixture
+def org_contact(county):
+    return UserFactory(
+        username="org_contact", name="社团联络人", role=Role.ORG_CONTACT, organization=county.org_a1
+    )
+
+
+@pytest.fixture
+def persona(request):
+    """The persona named by indirect parametrisation: `@pytest.mark.parametrize("persona", ...)`."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def client_as(client):
+    """Log the test client in as the given user and return it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
