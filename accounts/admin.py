@@ -22,7 +22,15 @@ class RegistryUserCreationForm(UserCreationForm):
 class UserAdmin(BaseUserAdmin):
     form = RegistryUserChangeForm
     add_form = RegistryUserCreationForm
-    list_display = ("username", "name", "role", "township", "community", "organization", "is_active")
+    list_display = (
+        "username",
+        "name",
+        "role",
+        "township",
+        "community",
+        "organization",
+        "is_active",
+    )
     list_filter = ("role", "is_active", "township")
     search_fields = ("username", "name", "phone")
     ordering = ("username",)

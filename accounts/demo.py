@@ -14,10 +14,20 @@ def seed_users(context) -> None:
     people = [
         ("admin", "民政局 王建国", Role.COUNTY_ADMIN, {"is_staff": True, "is_superuser": True}),
         ("township", f"{township.name} 李秀兰", Role.TOWNSHIP_STAFF, {"township": township}),
-        ("township2", f"{other_township.name} 赵海峰", Role.TOWNSHIP_STAFF, {"township": other_township}),
+        (
+            "township2",
+            f"{other_township.name} 赵海峰",
+            Role.TOWNSHIP_STAFF,
+            {"township": other_township},
+        ),
         ("secretary", f"{community.name}书记 张丽华", Role.SECRETARY, {"community": community}),
         ("official", "县委组织部 陈志强", Role.OFFICIAL, {}),
-        ("contact", f"{organization.name} 刘桂芳", Role.ORG_CONTACT, {"organization": organization}),
+        (
+            "contact",
+            f"{organization.name} 刘桂芳",
+            Role.ORG_CONTACT,
+            {"organization": organization},
+        ),
     ]
     for username, name, role, extra in people:
         user = User(username=username, name=name, role=role, **extra)

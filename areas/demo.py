@@ -6,17 +6,86 @@ COUNTY_CODE = "990101"
 
 STREETS = ["城关", "东城", "西城", "南关", "北苑", "新华", "人民路", "建设"]
 TOWNS = [
-    "青山镇", "柳河镇", "石桥镇", "杏花乡", "双龙镇", "白沙乡", "红旗镇", "大营镇",
-    "河西乡", "新立镇", "永安乡", "太平镇", "金沟镇", "三合乡", "长胜镇", "兴隆镇",
+    "青山镇",
+    "柳河镇",
+    "石桥镇",
+    "杏花乡",
+    "双龙镇",
+    "白沙乡",
+    "红旗镇",
+    "大营镇",
+    "河西乡",
+    "新立镇",
+    "永安乡",
+    "太平镇",
+    "金沟镇",
+    "三合乡",
+    "长胜镇",
+    "兴隆镇",
 ]
 COMMUNITY_WORDS = [
-    "幸福", "和平", "光明", "文化", "育才", "阳光", "康乐", "翠园", "惠民", "锦绣", "春晖",
-    "丰泽", "朝阳", "友谊", "平安", "富民", "滨河", "花园", "振兴", "安居", "龙泉", "永盛",
-    "景秀", "祥和", "兴华", "明珠", "银河", "海棠", "紫荆", "桂花",
+    "幸福",
+    "和平",
+    "光明",
+    "文化",
+    "育才",
+    "阳光",
+    "康乐",
+    "翠园",
+    "惠民",
+    "锦绣",
+    "春晖",
+    "丰泽",
+    "朝阳",
+    "友谊",
+    "平安",
+    "富民",
+    "滨河",
+    "花园",
+    "振兴",
+    "安居",
+    "龙泉",
+    "永盛",
+    "景秀",
+    "祥和",
+    "兴华",
+    "明珠",
+    "银河",
+    "海棠",
+    "紫荆",
+    "桂花",
 ]
 VILLAGE_SURNAMES = [
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "孙", "马", "胡", "郭", "何",
-    "高", "林", "罗", "郑", "梁", "宋", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹",
+    "王",
+    "李",
+    "张",
+    "刘",
+    "陈",
+    "杨",
+    "赵",
+    "黄",
+    "周",
+    "吴",
+    "孙",
+    "马",
+    "胡",
+    "郭",
+    "何",
+    "高",
+    "林",
+    "罗",
+    "郑",
+    "梁",
+    "宋",
+    "谢",
+    "韩",
+    "唐",
+    "冯",
+    "于",
+    "董",
+    "萧",
+    "程",
+    "曹",
 ]
 VILLAGE_SUFFIXES = ["家村", "庄村", "家屯村", "家堡村", "家沟村", "家洼村", "营村", "家窑村"]
 
@@ -54,8 +123,13 @@ def seed_areas(context) -> None:
     townships = list(Township.objects.order_by("code"))
     communities = []
     for township in townships:
-        kind = Community.Kind.COMMUNITY if township.kind == Township.Kind.STREET else Community.Kind.VILLAGE
+        kind = (
+            Community.Kind.COMMUNITY
+            if township.kind == Township.Kind.STREET
+            else Community.Kind.VILLAGE
+        )
         count = sizes["communities_per_township"] + rng.randint(-3, 3)
+        office = "党群服务中心" if kind == Community.Kind.COMMUNITY else "村委会"
         for number, name in enumerate(_community_names(rng, township.kind, count), start=1):
             communities.append(
                 Community(
@@ -63,7 +137,7 @@ def seed_areas(context) -> None:
                     name=name,
                     kind=kind,
                     code=f"{township.code}{number:03d}",
-                    address=f"平安县{township.name}{name}{'党群服务中心' if kind == Community.Kind.COMMUNITY else '村委会'}",
+                    address=f"平安县{township.name}{name}{office}",
                 )
             )
     Community.objects.bulk_create(communities, batch_size=2000)

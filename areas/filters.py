@@ -23,7 +23,9 @@ class CommunityFilter(django_filters.FilterSet):
         # Offer only the townships the user may see.
         self.filters["township"].queryset = Township.objects.visible_to(user)
         for field in self.form.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if hasattr(field, "choices") else "form-control"
+            )
 
     def search(self, queryset, name, value):
         value = value.strip()

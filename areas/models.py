@@ -95,6 +95,4 @@ class Community(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.township_id and self.code and not self.code.startswith(self.township.code):
-            raise ValidationError(
-                {"code": COMMUNITY_CODE_PREFIX.format(code=self.township.code)}
-            )
+            raise ValidationError({"code": COMMUNITY_CODE_PREFIX.format(code=self.township.code)})

@@ -7,12 +7,16 @@ from areas.models import Community, Township
 
 def township_list(*, user):
     """Townships the user may see, with their number of communities and villages."""
-    return Township.objects.visible_to(user).annotate(
-        community_count=Count("communities", distinct=True),
-        village_count=Count(
-            "communities", filter=Q(communities__kind=Community.Kind.VILLAGE), distinct=True
-        ),
-    ).order_by("code")
+    return (
+        Township.objects.visible_to(user)
+        .annotate(
+            community_count=Count("communities", distinct=True),
+            village_count=Count(
+                "communities", filter=Q(communities__kind=Community.Kind.VILLAGE), distinct=True
+            ),
+        )
+        .order_by("code")
+    )
 
 
 def community_list(*, user):

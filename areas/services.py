@@ -39,7 +39,10 @@ def township_update(*, actor, township: Township, **data) -> Township:
     if changes:
         township.save(update_fields=list(changes))
         audit_record(
-            actor=actor, action="township.update", obj=township, summary=township.name,
+            actor=actor,
+            action="township.update",
+            obj=township,
+            summary=township.name,
             changes=changes,
         )
     return township
@@ -47,7 +50,13 @@ def township_update(*, actor, township: Township, **data) -> Township:
 
 @transaction.atomic
 def community_create(
-    *, actor, township: Township, name: str, kind: str, code: str, address: str = "",
+    *,
+    actor,
+    township: Township,
+    name: str,
+    kind: str,
+    code: str,
+    address: str = "",
     is_active: bool = True,
 ) -> Community:
     """Add a community or village to a township."""
@@ -73,7 +82,10 @@ def community_update(*, actor, community: Community, **data) -> Community:
     if changes:
         community.save(update_fields=list(changes))
         audit_record(
-            actor=actor, action="community.update", obj=community, summary=community.name,
+            actor=actor,
+            action="community.update",
+            obj=community,
+            summary=community.name,
             changes=changes,
         )
     return community

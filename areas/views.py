@@ -130,6 +130,4 @@ def community_update(request, pk: int):
         else:
             messages.success(request, _("Community “%(name)s” saved.") % {"name": community.name})
             return redirect("areas:community_detail", pk=community.pk)
-    return render(
-        request, "areas/community_form.html", {"form": form, "community": community}
-    )
+    return render(request, "areas/community_form.html", {"form": form, "community": community})

@@ -1,11 +1,19 @@
 from celery import shared_task
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
 
 
 @shared_task(name="core.ping")
 def ping() -> dict:
     """Answer with the database the worker sees, to prove a worker runs against it."""
-    from accounts.models import User
-
-    from django.db import connection
-
     return {"pong": True, "vendor": connection.vendor, "users": User.objects.count()}
+
+
+@shared_task(name="core.clear_expired_sessions", time_limit=10 * 60, soft_time_limit=9 * 60)
+def clear_expired_sessions() -> int:
+    """Delete sessions past their expiry (idle or logged-out users); return how many."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

@@ -1,4 +1,4 @@
-"""Demo organisations: for now one per community for the first street (the ledger issue adds the rest)."""
+"""Demo organisations: a few in the first street (the ledger issue adds the full 140)."""
 
 from areas.models import Community
 from orgs.models import Organization

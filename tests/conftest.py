@@ -45,7 +45,9 @@ def county_admin(county):
 @pytest.fixture
 def township_staff(county):
     return UserFactory(
-        username="township_staff", name="街道干部", role=Role.TOWNSHIP_STAFF,
+        username="township_staff",
+        name="街道干部",
+        role=Role.TOWNSHIP_STAFF,
         township=county.township_a,
     )
 
@@ -84,3 +86,14 @@ def client_as(client):
         return client
 
     return login
+
+
+def pytest_report_header(config):
+    """Say which database and broker this run uses, so CI output shows both runs apart."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    import os
+
+    broker = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+    return [f"registry: database={engine}, integration broker={broker}"]

@@ -86,14 +86,16 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("persona", "name", "target", "method", "expected"), CASES, indirect=["persona"])
+@pytest.mark.parametrize(
+    ("persona", "name", "target", "method", "expected"), CASES, indirect=["persona"]
+)
 def test_role_gets_expected_status(persona, name, target, method, expected, county, client):
     client.force_login(persona)
     response = getattr(client, method)(url_for(name, target, county))
     assert response.status_code == expected
 
 
-@pytest.mark.parametrize(("name", "target", "method"), sorted({k for k in MATRIX}, key=str))
+@pytest.mark.parametrize(("name", "target", "method"), sorted(set(MATRIX), key=str))
 def test_anonymous_is_sent_to_login_except_public_urls(name, target, method, county, client):
     response = getattr(client, method)(url_for(name, target, county))
     if name in PUBLIC_URL_NAMES:

@@ -39,7 +39,10 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, db, unreacha
     assert body["database"]["ok"] is True
     assert body["broker"]["ok"] is False
     assert body["workers"] == {
-        "ok": False, "mode": "broker", "count": 0, "error": "broker unavailable"
+        "ok": False,
+        "mode": "broker",
+        "count": 0,
+        "error": "broker unavailable",
     }
 
 
@@ -55,5 +58,7 @@ def test_healthz_answers_503_when_the_database_fails(client, db, monkeypatch):
 
     assert response.status_code == 503
     assert response.json()["database"] == {
-        "ok": False, "vendor": response.json()["database"]["vendor"], "error": "RuntimeError"
+        "ok": False,
+        "vendor": response.json()["database"]["vendor"],
+        "error": "RuntimeError",
     }

@@ -32,13 +32,15 @@ def _database_url() -> str:
 
 
 def _forget_connections() -> None:
-    """Drop the app's cached result backend so that the new URL takes effect.
+    """Drop the app's cached result backend and broker pools so that new URLs take effect.
 
-    The broker pool is created on first use, which eager tests never make, so it always
-    holds the test broker's URL.
+    The old pools are left to the garbage collector: closing them breaks producers that
+    still hold a reference.
     """
     celery_app._backend_cache = None
     celery_app._local.__dict__.pop("backend", None)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture(scope="session")
@@ -65,18 +67,34 @@ def celery_worker_process(broker_url, transactional_db, settings, tmp_path):
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "registry", "worker",
-            "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle",
-            "-n", f"test-{os.getpid()}@%h", "-l", "INFO",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "registry",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+            "-l",
+            "INFO",
         ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     previous = {
         "broker_url": celery_app.conf.broker_url,
         "result_backend": celery_app.conf.result_backend,
         "task_always_eager": celery_app.conf.task_always_eager,
     }
-    celery_app.conf.update(broker_url=broker_url, result_backend=broker_url, task_always_eager=False)
+    celery_app.conf.update(
+        broker_url=broker_url, result_backend=broker_url, task_always_eager=False
+    )
     _forget_connections()
     try:
         deadline = time.monotonic() + 60

@@ -39,6 +39,6 @@ class Command(BaseCommand):
     def _print_logins(self, password: str) -> None:
         from accounts.models import User
 
-        self.stdout.write("演示账号（密码均为 %s）：" % password)
+        self.stdout.write(f"演示账号（密码均为 {password}）：")
         for user in User.objects.exclude(role="").order_by("pk"):
             self.stdout.write(f"  {user.username:<12} {user.get_role_display():<10} {user.name}")
