@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("areas/", include("areas.urls")),
+    path("orgs/", include("orgs.urls")),
     path("admin/", admin.site.urls),
 ]
 

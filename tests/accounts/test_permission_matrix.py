@@ -1,8 +1,12 @@
 """The role × area matrix: every page of the registry, walked by every role.
 
 One table says what each persona gets for each URL; a test checks the table covers every
-URL that exists, so a new page cannot ship without its row.
+URL that exists, so a new page cannot ship without its row. Apps add their rows in
+`tests/<app>/matrix*.py` modules, each with a `TARGETS` and a `MATRIX` dict like the ones here.
 """
+
+import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -46,6 +50,12 @@ MATRIX = {
     ("areas:community_update", "community:far", "post"): (200, 404, 404, 403, 404),
 }
 
+TESTS_ROOT = Path(__file__).resolve().parents[1]
+for module_path in sorted(TESTS_ROOT.glob("*/matrix*.py")):
+    module = importlib.import_module(".".join(("tests", module_path.parent.name, module_path.stem)))
+    TARGETS.update(module.TARGETS)
+    MATRIX.update(module.MATRIX)
+
 # URLs that answer without login; everything else redirects anonymous users to the login page.
 PUBLIC_URL_NAMES = {"accounts:login", "healthz"}
 # Django's admin has its own staff check (tested separately).
@@ -69,9 +79,12 @@ def all_url_names(resolver=None, namespace=""):
 
 
 def url_for(name, target, county):
+    """Reverse the URL; a target gives a pk, or a dict of URL kwargs."""
     if target is None:
         return reverse(name)
-    return reverse(name, kwargs={"pk": TARGETS[target](county)})
+    value = TARGETS[target](county)
+    kwargs = value if isinstance(value, dict) else {"pk": value}
+    return reverse(name, kwargs=kwargs)
 
 
 def test_matrix_covers_every_url():

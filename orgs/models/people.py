@@ -1,0 +1,220 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.roles import Role
+from accounts.scoping import ScopedQuerySet
+from core.identifiers import IdNumberValidator, MobileValidator
+from core.masking import mask_id_number, mask_mobile
+
+
+class PersonQuerySet(ScopedQuerySet):
+    """A person is in an area when they live there or belong to an organisation there."""
+
+    township_lookup = "community__township"
+    community_lookup = "community"
+
+    def _area_filter(self, scope):
+        memberships = Membership.objects.filter(person=OuterRef("pk"))
+        if scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
+            return Q(community__township_id=scope.township_id) | Q(
+                Exists(memberships.filter(organization__community__township_id=scope.township_id))
+            )
+        if scope.role == Role.SECRETARY and scope.community_id:
+            return Q(community_id=scope.community_id) | Q(
+                Exists(memberships.filter(organization__community_id=scope.community_id))
+            )
+        if scope.role == Role.ORG_CONTACT and scope.organization_id:
+            return Q(Exists(memberships.filter(organization_id=scope.organization_id)))
+        return None
+
+    def current(self):
+        """People who have not been merged into another record."""
+        return self.filter(merged_into__isnull=True)
+
+
+class Person(models.Model):
+    """One resident, recorded once and deduplicated by ID number when it is known."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    class PartyStatus(models.TextChoices):
+        FULL = "full", _("Full member")
+        PROBATIONARY = "probationary", _("Probationary member")
+
+    class GridRole(models.TextChoices):
+        BUILDING_HEAD = "building_head", _("Building head")
+        UNIT_HEAD = "unit_head", _("Unit head")
+        GRID_WORKER = "grid_worker", _("Grid worker")
+        INFORMANT = "informant", _("Information officer")
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    id_number = models.CharField(
+        _("ID number"), max_length=18, blank=True, validators=[IdNumberValidator()]
+    )
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    mobile = models.CharField(
+        _("mobile"), max_length=11, blank=True, validators=[MobileValidator()]
+    )
+    community = models.ForeignKey(
+        "areas.Community",
+        verbose_name=_("community of residence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+    )
+    is_party_member = models.BooleanField(_("Party member"), default=False)
+    party_status = models.CharField(
+        _("Party status"), max_length=20, choices=PartyStatus.choices, blank=True
+    )
+    party_relation_place = models.CharField(
+        _("where the Party relation is held"), max_length=100, blank=True
+    )
+    grid_role = models.CharField(
+        _("grid role"), max_length=20, choices=GridRole.choices, blank=True
+    )
+    grid_community = models.ForeignKey(
+        "areas.Community",
+        verbose_name=_("community of the grid role"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grid_people",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_people",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="person_id_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_party_member=True) | Q(party_status=""),
+                name="person_party_status_needs_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(grid_role="") | Q(grid_community__isnull=False),
+                name="person_grid_role_has_community",
+            ),
+        ]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["mobile"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    township_lookup = "organization__community__township"
+    community_lookup = "organization__community"
+    organization_lookup = "organization"
+
+    def current(self):
+        """Memberships not ended."""
+        return self.filter(left_on__isnull=True)
+
+
+class Membership(models.Model):
+    """A person's membership of an organisation; leaving closes it, never deletes it."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        DEPUTY = "deputy", _("Deputy leader")
+        CORE = "core", _("Core member")
+        MEMBER = "member", _("Member")
+
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization", "-joined_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "person"],
+                condition=Q(left_on__isnull=True),
+                name="membership_one_current_per_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "left_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.organization}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+
+class PersonMerge(models.Model):
+    """A duplicate person folded into the kept one: their memberships moved over."""
+
+    kept = models.ForeignKey(
+        Person, verbose_name=_("kept person"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged = models.ForeignKey(
+        Person, verbose_name=_("merged person"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("merged by"), on_delete=models.PROTECT
+    )
+    summary = models.JSONField(_("what moved"), default=dict)
+
+    class Meta:
+        verbose_name = _("person merge")
+        verbose_name_plural = _("person merges")
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.kept}"

@@ -1,0 +1,3 @@
+def members_tab_context(*, user, organization) -> dict:
+    """Context for the organisation page's members section (orgs/partials/_org_members.html)."""
+    return {}
