@@ -18,8 +18,14 @@ class MenuEntry:
 
 
 # Later apps add their pages here; the matrix test checks every page against the roles.
+OVERSEERS = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.OFFICIAL})
+
 MENU = (
     MenuEntry(_("Home"), "home", ALL_ROLES),
+    MenuEntry(_("Organisations"), "orgs:organization_list", ALL_ROLES),
+    MenuEntry(_("People"), "orgs:person_list", ALL_ROLES - {Role.ORG_CONTACT}),
+    MenuEntry(_("Merges"), "orgs:merge_list", OVERSEERS),
+    MenuEntry(_("Zombie watch"), "orgs:zombie_list", OVERSEERS),
     MenuEntry(_("Townships"), "areas:township_list", ALL_ROLES - {Role.ORG_CONTACT}),
     MenuEntry(_("Communities"), "areas:community_list", ALL_ROLES - {Role.ORG_CONTACT}),
 )

@@ -12,13 +12,35 @@ SEEDERS = (
     "areas.demo.seed_areas",
     "orgs.demo.seed_organizations",
     "accounts.demo.seed_users",
+    # Merges need the user who performed them, keepers need users: after the users.
+    "orgs.demo.seed_merges_and_keepers",
 )
 
+# Townships, communities per township (±3), organisations, people (the ledger's residents)
+# and current memberships. County follows the programme's figures (140 groups, 5,729
+# members); city is ten times that; province is the benchmark scale.
 SCALES = {
-    # townships, communities per township, extra organisations per community (later issues)
-    "county": {"townships": 20, "communities_per_township": 15},
-    "city": {"townships": 200, "communities_per_township": 15},
-    "province": {"townships": 1400, "communities_per_township": 15},
+    "county": {
+        "townships": 20,
+        "communities_per_township": 15,
+        "organizations": 140,
+        "people": 5_729,
+        "current_memberships": 6_000,
+    },
+    "city": {
+        "townships": 200,
+        "communities_per_township": 15,
+        "organizations": 1_400,
+        "people": 57_290,
+        "current_memberships": 60_000,
+    },
+    "province": {
+        "townships": 1_400,
+        "communities_per_township": 15,
+        "organizations": 20_000,
+        "people": 800_000,
+        "current_memberships": 1_000_000,
+    },
 }
 
 

@@ -72,7 +72,7 @@ def org_contact(county):
 
 
 @pytest.fixture
-def persona(request):
+def persona(request, county):
     """The persona named by indirect parametrisation: `@pytest.mark.parametrize("persona", ...)`."""
     return request.getfixturevalue(request.param)
 

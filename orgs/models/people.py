@@ -52,7 +52,7 @@ class Person(models.Model):
         GRID_WORKER = "grid_worker", _("Grid worker")
         INFORMANT = "informant", _("Information officer")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     id_number = models.CharField(
         _("ID number"), max_length=18, blank=True, validators=[IdNumberValidator()]

@@ -1,3 +1,209 @@
+"""Page-shaped reads of people and memberships, always starting from the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Community
+from core.identifiers import (
+    birth_date_from_id,
+    normalize_id_number,
+    normalize_mobile,
+    normalize_text,
+)
+from core.masking import mask_id_number, mask_mobile
+from orgs.models import Membership, Organization, Person
+from orgs.permissions import can_see_sensitive
+
+HISTORY_LIMIT = 50
+# History values shown masked whatever the user's role: a reveal is an explicit act.
+MASKED_HISTORY_FIELDS = {"id_number": mask_id_number, "mobile": mask_mobile}
+HISTORY_FIELDS = (
+    "name",
+    "gender",
+    "id_number",
+    "birth_date",
+    "mobile",
+    "community",
+    "is_party_member",
+    "party_status",
+    "party_relation_place",
+    "grid_role",
+    "grid_community",
+    "merged_into",
+    "notes",
+)
+LAST_DIGITS = 4
+# A person's name reads better as "full name" than as the shared "name" msgid.
+FIELD_LABELS = {"name": _("Full name")}
+ROLE_ORDER = {role: rank for rank, role in enumerate(Membership.Role.values)}
+
+
+def person_list(*, user) -> QuerySet[Person]:
+    """People the user may see who have not been merged away, with their current memberships."""
+    return (
+        Person.objects.visible_to(user)
+        .current()
+        .select_related("community", "grid_community")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.visible_to(user)
+                .current()
+                .select_related("organization")
+                .order_by("organization__name"),
+                to_attr="current_memberships",
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def person_search(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """Narrow people by a name fragment, a full or last-4 ID number, or a full or last-4 mobile."""
+    query = normalize_text(query)
+    if not query:
+        return queryset
+    condition = Q(name__icontains=query)
+    id_number = normalize_id_number(query)
+    if len(id_number) == 18:
+        condition |= Q(id_number=id_number)
+    elif len(id_number) == LAST_DIGITS and (id_number[-1].isdigit() or id_number[-1] == "X"):
+        condition |= Q(id_number__endswith=id_number)
+    mobile = normalize_mobile(query)
+    if len(mobile) == 11 and mobile.isdigit():
+        condition |= Q(mobile=mobile)
+    elif len(mobile) == LAST_DIGITS and mobile.isdigit():
+        condition |= Q(mobile__endswith=mobile)
+    return queryset.filter(condition)
+
+
+def person_memberships(*, user, person: Person) -> list[Membership]:
+    """The person's memberships in the organisations the user may see, current first."""
+    memberships = (
+        Membership.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("organization", "organization__community")
+        .order_by("left_on", "-joined_on", "pk")
+    )
+    # Current memberships (left_on NULL) first, whatever the database sorts NULLs as.
+    return sorted(memberships, key=lambda m: (not m.is_current, m.organization.name))
+
+
+def birth_date_display(value, *, full: bool) -> str:
+    """A birth date in full for sensitive roles, else only its year (with the masked ID
+    number's first 3 and last 4 characters, the full date would nearly rebuild the number)."""
+    if not value:
+        return ""
+    return value.isoformat() if full else str(value.year)
+
+
+def person_birth_date(person: Person, *, full: bool) -> str:
+    """The person's birth date (derived from a valid ID number when not stored)."""
+    value = person.birth_date
+    if value is None and person.id_number:
+        try:
+            value = birth_date_from_id(person.id_number)
+        except ValidationError:
+            value = None
+    return birth_date_display(value, full=full)
+
+
+def person_history(person: Person, *, full_birth_date: bool = False) -> list[dict[str, Any]]:
+    """The person's change history, newest first, as readable field changes (masked)."""
+    records = list(
+        person.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : HISTORY_LIMIT + 1
+        ]
+    )
+    fields = {field.name: field for field in Person._meta.fields}
+    community_ids = set()
+    for record in records:
+        community_ids.update(filter(None, (record.community_id, record.grid_community_id)))
+    communities = Community.objects.in_bulk(community_ids)
+    person_ids = {record.merged_into_id for record in records if record.merged_into_id}
+    people = Person.objects.in_bulk(person_ids)
+
+    def display(name: str, value):
+        if value in (None, ""):
+            return "—"
+        if name in MASKED_HISTORY_FIELDS:
+            return MASKED_HISTORY_FIELDS[name](value)
+        if name == "birth_date":
+            return birth_date_display(value, full=full_birth_date)
+        if name in ("community", "grid_community"):
+            return str(communities.get(value, value))
+        if name == "merged_into":
+            return str(people.get(value, value))
+        field = fields[name]
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return gettext("yes") if value else gettext("no")
+        return str(value)
+
+    entries = []
+    for index, record in enumerate(records[:HISTORY_LIMIT]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        for name in HISTORY_FIELDS:
+            attname = fields[name].attname
+            new = getattr(record, attname)
+            old = getattr(previous, attname) if previous is not None else None
+            if previous is None and new in (None, "", False):
+                continue
+            if previous is not None and old == new:
+                continue
+            changes.append(
+                {
+                    "field": FIELD_LABELS.get(name) or capfirst(fields[name].verbose_name),
+                    "old": display(name, old) if previous is not None else "",
+                    "new": display(name, new),
+                }
+            )
+        entries.append(
+            {
+                "at": record.history_date,
+                "user": record.history_user,
+                "type": record.history_type,
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return entries
+
+
 def members_tab_context(*, user, organization) -> dict:
     """Context for the organisation page's members section (orgs/partials/_org_members.html)."""
-    return {}
+    memberships = list(
+        Membership.objects.filter(organization=organization)
+        .select_related("person")
+        .order_by("person__name", "-joined_on", "pk")
+    )
+    current = sorted(
+        (m for m in memberships if m.is_current), key=lambda m: ROLE_ORDER.get(m.role, 99)
+    )
+    past = sorted(
+        (m for m in memberships if not m.is_current), key=lambda m: m.left_on, reverse=True
+    )
+    current_people = {m.person_id for m in current}
+    for membership in past:
+        # Only someone not back in the organisation already can rejoin it.
+        membership.can_rejoin = membership.person_id not in current_people
+    can_edit = (
+        organization.is_active
+        and Organization.objects.editable_by(user).filter(pk=organization.pk).exists()
+    )
+    return {
+        "current_members": current,
+        "past_members": past,
+        "member_count": len(current),
+        "can_edit_members": can_edit,
+        "can_see_sensitive": can_see_sensitive(user),
+    }

@@ -181,6 +181,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    "expire-credit-listings": {
+        "task": "orgs.expire_credit_listings",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "scan-zombies": {
+        "task": "orgs.scan_zombies",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 
 # Logging: one line per record on stdout; ID numbers are masked before anything is written.

@@ -1,5 +1,9 @@
 """Settings for the test suite: same as production in behaviour, faster where it doesn't matter."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
@@ -12,7 +16,10 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / ".test-media"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: a real Celery worker process in the integration tests must see it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # One per test process, so that parallel runs don't share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"registry-test-{os.getpid()}.sqlite3")
+    }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Tasks run in-process unless a test starts a real worker (tests/integration).

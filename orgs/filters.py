@@ -1,0 +1,172 @@
+"""Filters of the organisation list; they only narrow the selector's queryset."""
+
+import django_filters
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+from areas.models import Community, Township
+from core.identifiers import normalize_text
+from orgs.models import Category, Organization
+from orgs.selectors.organizations import ledger_keepers_in_view
+
+CREDIT_LIST_ABNORMAL = "abnormal"
+CREDIT_LIST_SERIOUS = "serious"
+CREDIT_LIST_ANY = "any"
+GRADE_EXPIRED = "expired"
+
+# URL value of each sortable column -> the field it orders by.
+SORTABLE_COLUMNS = {
+    "name": "name",
+    "community": "community__name",
+    "category": "category__name",
+    "members": "member_count",
+    "verified": "last_verified_on",
+}
+
+
+COMMUNITY_CHOICES_LIMIT = 400
+
+
+class LedgerOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with empty values last and a stable tie-break, so pages never overlap."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = []
+        for param in value:
+            name = self.get_ordering_value(param)
+            expression = F(name.removeprefix("-"))
+            descending = name.startswith("-")
+            ordering.append(
+                expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+            )
+        return qs.order_by(*ordering, "name", "pk")
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township"),
+        field_name="community__township",
+        queryset=Township.objects.none(),
+        empty_label=_("All townships"),
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"), queryset=Community.objects.none(), empty_label=_("All communities")
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all(), empty_label=_("All categories")
+    )
+    legal_form = django_filters.ChoiceFilter(
+        label=_("Legal form"),
+        choices=Organization.LegalForm.choices,
+        empty_label=_("All legal forms"),
+    )
+    registration_status = django_filters.ChoiceFilter(
+        label=_("Registration"),
+        choices=Organization.RegistrationStatus.choices,
+        empty_label=_("Any registration"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Organization.Status.choices, empty_label=_("Any status")
+    )
+    credit_list = django_filters.ChoiceFilter(
+        label=_("Credit lists"),
+        choices=[
+            (CREDIT_LIST_ABNORMAL, _("On the abnormal activity list")),
+            (CREDIT_LIST_SERIOUS, _("On the serious violation list")),
+            (CREDIT_LIST_ANY, _("On either list")),
+        ],
+        empty_label=_("Credit lists: all"),
+        method="filter_credit_list",
+    )
+    grade = django_filters.ChoiceFilter(
+        label=_("Evaluation grade"),
+        choices=[*Organization.Grade.choices, (GRADE_EXPIRED, _("Expired grade"))],
+        empty_label=_("Any grade"),
+        method="filter_grade",
+    )
+    ledger_keeper = django_filters.ModelChoiceFilter(
+        label=_("Ledger keeper"), queryset=Organization.objects.none(), empty_label=_("Any keeper")
+    )
+    o = LedgerOrderingFilter(
+        label=_("Sort by"),
+        fields=[(field, param) for param, field in SORTABLE_COLUMNS.items()],
+        field_labels={
+            "name": _("Name"),
+            "community__name": _("Community"),
+            "category__name": _("Category"),
+            "member_count": _("Members"),
+            "last_verified_on": _("Last verified"),
+        },
+    )
+
+    class Meta:
+        model = Organization
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the areas and keepers the user may see.
+        self.filters["township"].queryset = Township.objects.visible_to(user)
+        self.filters["community"].queryset = Community.objects.visible_to(user)
+        self.filters["ledger_keeper"].queryset = ledger_keepers_in_view(user=user)
+        # Builds the form: every filter's queryset must be set before this.
+        self._limit_community_choices(user)
+        for name, field in self.form.fields.items():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if hasattr(field, "choices") else "form-control"
+            )
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+            field.widget.attrs.setdefault("data-testid", f"filter-{name}")
+        self.form.fields["q"].widget.attrs.setdefault(
+            "placeholder", _("Name, short name, credit code or leader")
+        )
+
+    def _limit_community_choices(self, user) -> None:
+        """Offer the communities of the chosen township, or all when there are few.
+
+        At city or province scale a county-wide list would be tens of thousands of options;
+        validation still accepts any visible community.
+        """
+        field = self.form.fields["community"]
+        communities = Community.objects.visible_to(user)
+        township = self.data.get("township") if self.data else None
+        if township and str(township).isdigit():
+            offered = list(communities.filter(township_id=int(township)))
+        else:
+            # One query: fetch one more than the limit to know whether there are too many.
+            offered = list(communities[: COMMUNITY_CHOICES_LIMIT + 1])
+            if len(offered) > COMMUNITY_CHOICES_LIMIT:
+                offered = []
+                field.empty_label = _("Choose a township first")
+        field.widget.choices = [("", field.empty_label)] + [
+            (community.pk, community.name) for community in offered
+        ]
+
+    def search(self, queryset, name, value):
+        value = normalize_text(value)
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(short_name__icontains=value)
+            | Q(credit_code__icontains=value.replace(" ", ""))
+            | Q(leader_name__icontains=value)
+        )
+
+    def filter_credit_list(self, queryset, name, value):
+        if value == CREDIT_LIST_ABNORMAL:
+            return queryset.filter(on_abnormal_list=True)
+        if value == CREDIT_LIST_SERIOUS:
+            return queryset.filter(on_serious_list=True)
+        if value == CREDIT_LIST_ANY:
+            return queryset.filter(Q(on_abnormal_list=True) | Q(on_serious_list=True))
+        return queryset
+
+    def filter_grade(self, queryset, name, value):
+        if value == GRADE_EXPIRED:
+            return queryset.filter(grade_expired=True)
+        return queryset.filter(grade=value)

@@ -1,0 +1,46 @@
+"""Each role sees its own menu, and the error pages speak Chinese."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.context_processors import menu_for
+
+# persona -> the menu entries (URL names) it sees
+OVERSIGHT = ["orgs:merge_list", "orgs:zombie_list"]
+AREAS = ["areas:township_list", "areas:community_list"]
+EXPECTED_MENUS = {
+    "county_admin": ["home", "orgs:organization_list", "orgs:person_list", *OVERSIGHT, *AREAS],
+    "township_staff": ["home", "orgs:organization_list", "orgs:person_list", *OVERSIGHT, *AREAS],
+    "secretary": ["home", "orgs:organization_list", "orgs:person_list", *AREAS],
+    "official": ["home", "orgs:organization_list", "orgs:person_list", *OVERSIGHT, *AREAS],
+    "org_contact": ["home", "orgs:organization_list"],
+}
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED_MENUS), indirect=True)
+def test_each_role_sees_only_its_menu(persona, client):
+    client.force_login(persona)
+
+    response = client.get(reverse("home"))
+
+    menu = [entry["url_name"] for entry in response.context["menu"]]
+    assert menu == EXPECTED_MENUS[persona.username]
+    page = response.content.decode()
+    for entry in response.context["menu"]:
+        assert f'href="{entry["url"]}"' in page
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED_MENUS), indirect=True)
+def test_every_menu_entry_opens_for_its_role(persona, client):
+    client.force_login(persona)
+
+    for entry in menu_for(persona):
+        assert client.get(entry["url"]).status_code == 200, entry["url_name"]
+
+
+def test_server_error_page_is_chinese_and_standalone():
+    page = render_to_string("500.html")
+
+    assert "系统出现错误" in page
+    assert "不会只保存一半" in page
