@@ -1,3 +1,4 @@
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -33,3 +34,18 @@ class ReadOnlyRoleMiddleware:
         if self._allowed_paths is None:
             self._allowed_paths = frozenset(reverse(name) for name in self.ALLOWED_URL_NAMES)
         return self._allowed_paths
+
+
+class RegistryLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Deny by default, except the JSON API, which authenticates (session or token) itself.
+
+    The API's own permission classes refuse anonymous requests with 401/403 instead of a
+    redirect to the login page, and token authentication only happens inside the API view.
+    """
+
+    API_PREFIX = "/api/"
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith(self.API_PREFIX):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
 
@@ -14,6 +15,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("areas/", include("areas.urls")),
     path("orgs/", include("orgs.urls")),
+    path("venues/", include("venues.urls")),
+    path("api/v1/", include("registry.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("admin/", admin.site.urls),
 ]
 

@@ -48,6 +48,8 @@ MATRIX = {
     ("areas:community_update", "community:own", "get"): (200, 403, 403, 403, 403),
     ("areas:community_update", "community:far", "get"): (200, 404, 404, 403, 404),
     ("areas:community_update", "community:far", "post"): (200, 404, 404, 403, 404),
+    ("api_schema", None, "get"): (200, 200, 200, 200, 200),
+    ("api_docs", None, "get"): (200, 200, 200, 200, 200),
 }
 
 TESTS_ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +58,8 @@ for module_path in sorted(TESTS_ROOT.glob("*/matrix*.py")):
     TARGETS.update(module.TARGETS)
     MATRIX.update(module.MATRIX)
 
-# URLs that answer without login; everything else redirects anonymous users to the login page.
+# URLs that answer without login; everything else redirects anonymous users to the login page,
+# except the JSON API, which answers 401 or 403.
 PUBLIC_URL_NAMES = {"accounts:login", "healthz"}
 # Django's admin has its own staff check (tested separately).
 NOT_IN_MATRIX_NAMESPACES = {"admin"}
@@ -113,6 +116,8 @@ def test_anonymous_is_sent_to_login_except_public_urls(name, target, method, cou
     response = getattr(client, method)(url_for(name, target, county))
     if name in PUBLIC_URL_NAMES:
         assert response.status_code == 200
+    elif response.request["PATH_INFO"].startswith("/api/"):
+        assert response.status_code in (401, 403)
     elif name == "accounts:logout":
         assert response.status_code == 302
     else:
