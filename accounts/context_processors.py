@@ -15,6 +15,13 @@ class MenuEntry:
     label: str
     url_name: str
     roles: frozenset[str]
+    group: str = ""
+
+
+LEDGER = _("Ledger")
+PARTY = _("Party building")
+VENUES = _("Venues")
+AREAS = _("Areas")
 
 
 # Later apps add their pages here; the matrix test checks every page against the roles.
@@ -22,12 +29,24 @@ OVERSEERS = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.OFFICIAL})
 
 MENU = (
     MenuEntry(_("Home"), "home", ALL_ROLES),
-    MenuEntry(_("Organisations"), "orgs:organization_list", ALL_ROLES),
-    MenuEntry(_("People"), "orgs:person_list", ALL_ROLES - {Role.ORG_CONTACT}),
-    MenuEntry(_("Merges"), "orgs:merge_list", OVERSEERS),
-    MenuEntry(_("Zombie watch"), "orgs:zombie_list", OVERSEERS),
-    MenuEntry(_("Townships"), "areas:township_list", ALL_ROLES - {Role.ORG_CONTACT}),
-    MenuEntry(_("Communities"), "areas:community_list", ALL_ROLES - {Role.ORG_CONTACT}),
+    MenuEntry(_("Organisations"), "orgs:organization_list", ALL_ROLES, LEDGER),
+    MenuEntry(_("People"), "orgs:person_list", ALL_ROLES - {Role.ORG_CONTACT}, LEDGER),
+    MenuEntry(_("Merges"), "orgs:merge_list", OVERSEERS, LEDGER),
+    MenuEntry(_("Zombie watch"), "orgs:zombie_list", OVERSEERS, LEDGER),
+    MenuEntry(_("Temporary Party branches"), "party_branches:branch_list", ALL_ROLES, PARTY),
+    MenuEntry(_("Organisational life"), "party_branches:compliance_board", ALL_ROLES, PARTY),
+    MenuEntry(_("Coverage"), "party_branches:coverage", OVERSEERS, PARTY),
+    MenuEntry(_("Venue bookings"), "venues:center_list", ALL_ROLES, VENUES),
+    MenuEntry(_("My bookings"), "venues:my_bookings", ALL_ROLES - {Role.OFFICIAL}, VENUES),
+    MenuEntry(
+        _("Bookings to approve"),
+        "venues:approval_queue",
+        frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.SECRETARY}),
+        VENUES,
+    ),
+    MenuEntry(_("Room utilisation"), "venues:utilisation", OVERSEERS, VENUES),
+    MenuEntry(_("Townships"), "areas:township_list", ALL_ROLES - {Role.ORG_CONTACT}, AREAS),
+    MenuEntry(_("Communities"), "areas:community_list", ALL_ROLES - {Role.ORG_CONTACT}, AREAS),
 )
 
 
@@ -37,14 +56,31 @@ def menu_for(user) -> list[dict]:
         return []
     role = Role.COUNTY_ADMIN if user.is_superuser and not user.role else user.role
     return [
-        {"label": entry.label, "url": reverse(entry.url_name), "url_name": entry.url_name}
+        {
+            "label": entry.label,
+            "url": reverse(entry.url_name),
+            "url_name": entry.url_name,
+            "group": entry.group,
+        }
         for entry in MENU
         if role in entry.roles
     ]
+
+
+def group_menu(entries: list[dict]) -> list[dict]:
+    """Gather entries of one group under one dropdown, keeping the table's order."""
+    groups: list[dict] = []
+    for entry in entries:
+        if entry["group"] and groups and groups[-1]["label"] == entry["group"]:
+            groups[-1]["entries"].append(entry)
+        else:
+            groups.append({"label": entry["group"], "entries": [entry]})
+    return groups
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    return {"menu": menu_for(user)}
+    menu = menu_for(user)
+    return {"menu": menu, "menu_groups": group_menu(menu)}

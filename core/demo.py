@@ -14,6 +14,8 @@ SEEDERS = (
     "accounts.demo.seed_users",
     # Merges need the user who performed them, keepers need users: after the users.
     "orgs.demo.seed_merges_and_keepers",
+    "venues.demo.seed_venues",
+    "party_branches.demo.seed_branches",
 )
 
 # Townships, communities per township (±3), organisations, people (the ledger's residents)

@@ -1,7 +1,7 @@
 """Filters of the organisation list; they only narrow the selector's queryset."""
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -14,6 +14,8 @@ CREDIT_LIST_ABNORMAL = "abnormal"
 CREDIT_LIST_SERIOUS = "serious"
 CREDIT_LIST_ANY = "any"
 GRADE_EXPIRED = "expired"
+PARTY_HAS_BRANCH = "branch"
+PARTY_NO_BRANCH = "no_branch"
 
 # URL value of each sortable column -> the field it orders by.
 SORTABLE_COLUMNS = {
@@ -87,6 +89,15 @@ class OrganizationFilter(django_filters.FilterSet):
         choices=[*Organization.Grade.choices, (GRADE_EXPIRED, _("Expired grade"))],
         empty_label=_("Any grade"),
         method="filter_grade",
+    )
+    party_coverage = django_filters.ChoiceFilter(
+        label=_("Party organisation"),
+        choices=[
+            (PARTY_HAS_BRANCH, _("Has a temporary Party branch")),
+            (PARTY_NO_BRANCH, _("No temporary Party branch")),
+        ],
+        empty_label=_("Party branch: all"),
+        method="filter_party_coverage",
     )
     ledger_keeper = django_filters.ModelChoiceFilter(
         label=_("Ledger keeper"), queryset=Organization.objects.none(), empty_label=_("Any keeper")
@@ -164,6 +175,19 @@ class OrganizationFilter(django_filters.FilterSet):
             return queryset.filter(on_serious_list=True)
         if value == CREDIT_LIST_ANY:
             return queryset.filter(Q(on_abnormal_list=True) | Q(on_serious_list=True))
+        return queryset
+
+    def filter_party_coverage(self, queryset, name, value):
+        # The party_branches app builds on the ledger; imported here to keep orgs independent.
+        from party_branches.models import Branch
+
+        active_branch = Branch.organizations.through.objects.filter(
+            organization=OuterRef("pk"), branch__in=Branch.objects.active()
+        )
+        if value == PARTY_HAS_BRANCH:
+            return queryset.filter(Exists(active_branch))
+        if value == PARTY_NO_BRANCH:
+            return queryset.exclude(Exists(active_branch))
         return queryset
 
     def filter_grade(self, queryset, name, value):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("areas/", include("areas.urls")),
     path("orgs/", include("orgs.urls")),
+    path("branches/", include("party_branches.urls")),
     path("venues/", include("venues.urls")),
     path("api/v1/", include("registry.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

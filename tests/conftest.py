@@ -88,6 +88,19 @@ def client_as(client):
     return login
 
 
+def pytest_collection_modifyitems(config, items):
+    """Leave PostgreSQL-only tests out of the SQLite pass (CI runs both passes)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    selected = [item for item in items if "postgresql_only" not in item.keywords]
+    deselected = [item for item in items if "postgresql_only" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
 def pytest_report_header(config):
     """Say which database and broker this run uses, so CI output shows both runs apart."""
     from django.conf import settings

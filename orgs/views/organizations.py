@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,8 +15,6 @@ from orgs.forms.organizations import OrganizationForm
 from orgs.models import Organization
 from orgs.permissions import can_create_organization, can_see_sensitive
 from orgs.selectors import organizations as selectors
-from orgs.selectors.oversight import oversight_tab_context
-from orgs.selectors.people import members_tab_context
 from orgs.services import organizations as services
 
 PAGE_SIZE = 25
@@ -60,6 +59,15 @@ def organization_list(request):
     )
 
 
+# Sections of the organisation page contributed by other modules and apps: each function takes
+# (user=, organization=) and returns template context; the template includes their partials.
+ORGANIZATION_SECTIONS = (
+    "orgs.selectors.people.members_tab_context",
+    "orgs.selectors.oversight.oversight_tab_context",
+    "party_branches.selectors.party_tab_context",
+)
+
+
 def organization_detail(request, pk: int):
     organization = get_object_or_404(
         selectors.organization_detail_queryset(user=request.user), pk=pk
@@ -81,8 +89,8 @@ def organization_detail(request, pk: int):
             organization=organization, reveal=sensitive
         ),
     }
-    context.update(members_tab_context(user=request.user, organization=organization))
-    context.update(oversight_tab_context(user=request.user, organization=organization))
+    for section in ORGANIZATION_SECTIONS:
+        context.update(import_string(section)(user=request.user, organization=organization))
     return render(request, "orgs/organization_detail.html", context)
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "areas",
     "orgs",
+    "party_branches",
     "venues",
 ]
 
@@ -194,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orgs.scan_zombies",
         "schedule": crontab(hour=2, minute=45),
     },
+    "expire-pending-bookings": {
+        "task": "venues.expire_pending_bookings",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # Logging: one line per record on stdout; ID numbers are masked before anything is written.
@@ -246,5 +251,6 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Registry-specific settings.
+VENUE_BOOKING_MAX_DAYS_AHEAD = env.int("VENUE_BOOKING_MAX_DAYS_AHEAD", default=60)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Registry-Demo-2026")
 HEALTHZ_TIMEOUT_SECONDS = env.float("HEALTHZ_TIMEOUT_SECONDS", default=1.5)

@@ -7,14 +7,41 @@ from django.urls import reverse
 from accounts.context_processors import menu_for
 
 # persona -> the menu entries (URL names) it sees
+LEDGER = ["home", "orgs:organization_list", "orgs:person_list"]
 OVERSIGHT = ["orgs:merge_list", "orgs:zombie_list"]
+BRANCHES = ["party_branches:branch_list", "party_branches:compliance_board"]
+COVERAGE = ["party_branches:coverage"]
+VENUES = ["venues:center_list"]
+MY_BOOKINGS = ["venues:my_bookings"]
+APPROVALS = ["venues:approval_queue"]
+UTILISATION = ["venues:utilisation"]
 AREAS = ["areas:township_list", "areas:community_list"]
 EXPECTED_MENUS = {
-    "county_admin": ["home", "orgs:organization_list", "orgs:person_list", *OVERSIGHT, *AREAS],
-    "township_staff": ["home", "orgs:organization_list", "orgs:person_list", *OVERSIGHT, *AREAS],
-    "secretary": ["home", "orgs:organization_list", "orgs:person_list", *AREAS],
-    "official": ["home", "orgs:organization_list", "orgs:person_list", *OVERSIGHT, *AREAS],
-    "org_contact": ["home", "orgs:organization_list"],
+    "county_admin": [
+        *LEDGER,
+        *OVERSIGHT,
+        *BRANCHES,
+        *COVERAGE,
+        *VENUES,
+        *MY_BOOKINGS,
+        *APPROVALS,
+        *UTILISATION,
+        *AREAS,
+    ],
+    "township_staff": [
+        *LEDGER,
+        *OVERSIGHT,
+        *BRANCHES,
+        *COVERAGE,
+        *VENUES,
+        *MY_BOOKINGS,
+        *APPROVALS,
+        *UTILISATION,
+        *AREAS,
+    ],
+    "secretary": [*LEDGER, *BRANCHES, *VENUES, *MY_BOOKINGS, *APPROVALS, *AREAS],
+    "official": [*LEDGER, *OVERSIGHT, *BRANCHES, *COVERAGE, *VENUES, *UTILISATION, *AREAS],
+    "org_contact": ["home", "orgs:organization_list", *BRANCHES, *VENUES, *MY_BOOKINGS],
 }
 
 

@@ -10,7 +10,8 @@ class TownshipFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试{n}街道")
     kind = Township.Kind.STREET
-    code = factory.Sequence(lambda n: f"990101{n + 100:03d}")
+    # 100..999: nine digits whatever the session's sequence (PostgreSQL enforces the length).
+    code = factory.Sequence(lambda n: f"990101{n % 900 + 100:03d}")
 
 
 class CommunityFactory(factory.django.DjangoModelFactory):

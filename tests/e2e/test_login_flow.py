@@ -28,6 +28,7 @@ def test_secretary_logs_in_sees_chinese_home_and_logs_out(page, live_server, cou
     expect(page.get_by_test_id("who")).to_contain_text("社区书记")
     expect(page.get_by_test_id("who")).to_contain_text("幸福社区")
     menu = page.get_by_test_id("menu")
+    menu.get_by_role("button", name="行政区划").click()
     expect(menu.get_by_role("link", name="社区/村")).to_be_visible()
     screenshot("secretary-home")
 

@@ -1,8 +1,12 @@
 """The community filter stays small at city and province scale."""
 
+import datetime
+
+import pytest
 from django.urls import reverse
 
 from orgs import filters
+from tests.party_branches.factories import make_branch
 
 LIST_URL = reverse("orgs:organization_list")
 
@@ -53,3 +57,20 @@ def test_htmx_table_refresh_also_swaps_the_community_choices(county, county_admi
     assert 'id="community-filter" hx-swap-oob="true"' in page
     assert "王家村" in page
     assert "幸福社区</option>" not in page
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("branch", {"幸福社区书画协会"}), ("no_branch", {"和平社区广场舞队", "王家村秧歌队"})],
+)
+def test_list_filters_by_active_party_branch(value, expected, county, county_admin, client):
+    # given an active branch in org A1 and a dissolved one in org A2
+    make_branch([county.org_a1])
+    dissolved = make_branch([county.org_a2])
+    dissolved.dissolved_on = datetime.date(2025, 6, 1)
+    dissolved.save()
+    client.force_login(county_admin)
+
+    response = client.get(LIST_URL, {"party_coverage": value})
+
+    assert {org.name for org in response.context["page"]} == expected

@@ -1,0 +1,298 @@
+"""Page-shaped reads of branches, instructors and coverage, starting from the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from orgs.models import Membership, Organization, Person
+from party_branches import rules
+from party_branches.compliance import branch_compliance
+from party_branches.models import Branch, BranchMember, InstructorAssignment, Meeting, PartyStatus
+from party_branches.permissions import (
+    can_edit_branch,
+    can_manage_instructors,
+    can_record_meetings,
+    can_set_up_branches,
+)
+
+
+def _count(queryset, group: str):
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(group).annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def with_member_counts(branches):
+    """Annotate current members, current formal members and the last meeting's day."""
+    current = BranchMember.objects.filter(branch=OuterRef("pk"), left_on__isnull=True)
+    last_meeting = (
+        Meeting.objects.filter(branch=OuterRef("pk"))
+        .order_by()
+        .values("branch")
+        .annotate(last=Max("held_on"))
+        .values("last")
+    )
+    return branches.annotate(
+        member_count=_count(current, "branch"),
+        formal_count=_count(current.filter(party_status=PartyStatus.FULL), "branch"),
+        last_meeting_on=Subquery(last_meeting),
+    )
+
+
+def branch_list(*, user):
+    """Branches the user may see, with their organisations, township and member counts."""
+    return with_member_counts(
+        Branch.objects.visible_to(user)
+        .select_related("township", "secretary")
+        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.order_by("name")))
+    ).order_by("dissolved_on", "name", "pk")
+
+
+def branch_detail_context(*, user, branch: Branch, today: date | None = None) -> dict:
+    """Members, meetings and this quarter's compliance for the branch page."""
+    today = today or timezone.localdate()
+    members = list(
+        branch.members.select_related("person").order_by("left_on", "joined_on", "person__name")
+    )
+    meetings = list(
+        branch.meetings.select_related("recorded_by")
+        .annotate(attendee_count=Count("attendees"))
+        .order_by("-held_on", "-pk")[:50]
+    )
+    quarter = rules.quarter_of(today)
+    rows = branch_compliance(
+        branches_qs=Branch.objects.filter(pk=branch.pk), quarter=quarter, today=today
+    )
+    current = [member for member in members if member.left_on is None]
+    editable = can_edit_branch(user, branch)
+    return {
+        "branch": branch,
+        "organizations": list(branch.organizations.select_related("community").order_by("name")),
+        "current_members": current,
+        "past_members": [member for member in members if member.left_on is not None],
+        "formal_count": sum(1 for member in current if member.is_formal),
+        "meetings": meetings,
+        "quarter": quarter,
+        "quarter_label": rules.format_quarter(quarter),
+        "compliance": rows[0] if rows else None,
+        "can_edit": editable and branch.is_active,
+        "can_record": can_record_meetings(user, branch) and branch.is_active,
+    }
+
+
+def eligible_candidates(*, organizations) -> list[Person]:
+    """Party members among the organisations' current members, formal ones first."""
+    people = (
+        Person.objects.current()
+        .filter(
+            is_party_member=True,
+            memberships__organization__in=list(organizations),
+            memberships__left_on__isnull=True,
+        )
+        .annotate(
+            in_branch=Exists(
+                BranchMember.objects.filter(person=OuterRef("pk"), left_on__isnull=True)
+            )
+        )
+        .distinct()
+    )
+    return sorted(people, key=lambda p: (p.party_status != Person.PartyStatus.FULL, p.name, p.pk))
+
+
+# --- The organisation page's Party tab -----------------------------------------------------
+
+
+def _formal_members_count(organization: Organization) -> int:
+    return (
+        Membership.objects.current()
+        .filter(
+            organization=organization,
+            person__is_party_member=True,
+            person__party_status=Person.PartyStatus.FULL,
+        )
+        .values("person")
+        .distinct()
+        .count()
+    )
+
+
+def party_tab_context(*, user, organization: Organization) -> dict:
+    """Context for the organisation page's Party tab (partials/_org_party.html)."""
+    today = timezone.localdate()
+    branches = list(
+        with_member_counts(
+            Branch.objects.visible_to(user)
+            .filter(organizations=organization)
+            .prefetch_related(
+                Prefetch("organizations", queryset=Organization.objects.order_by("name"))
+            )
+        ).order_by("dissolved_on", "-established_on")
+    )
+    instructors = list(
+        InstructorAssignment.objects.visible_to(user)
+        .filter(organization=organization)
+        .order_by("ended_on", "-started_on")
+    )
+    has_active_branch = any(branch.is_active for branch in branches)
+    formal = _formal_members_count(organization)
+    manage = can_manage_instructors(user, organization)
+    return {
+        "party_branches": branches,
+        "party_instructors": instructors,
+        "party_has_active_branch": has_active_branch,
+        "party_has_active_instructor": any(
+            assignment.ended_on is None or assignment.ended_on > today for assignment in instructors
+        ),
+        "party_formal_members": formal,
+        "party_min_formal": rules.MIN_FORMAL_MEMBERS,
+        "party_eligible": formal >= rules.MIN_FORMAL_MEMBERS,
+        "party_can_set_up": manage
+        and can_set_up_branches(user)
+        and organization.is_active
+        and not has_active_branch,
+        "party_can_assign_instructor": manage and organization.is_active,
+    }
+
+
+# --- Coverage (两个覆盖) -------------------------------------------------------------------
+
+COVERAGE_FIGURES = ("total", "with_branch", "with_instructor", "covered", "uncovered", "eligible")
+
+
+def with_coverage(organizations, *, on: date):
+    """Annotate an active branch, an active instructor and the formal Party members on the day."""
+    links = Branch.organizations.through.objects.filter(
+        organization=OuterRef("pk"), branch__established_on__lte=on
+    ).filter(Q(branch__dissolved_on__isnull=True) | Q(branch__dissolved_on__gt=on))
+    instructors = InstructorAssignment.objects.active(on).filter(organization=OuterRef("pk"))
+    formal = (
+        Membership.objects.filter(
+            organization=OuterRef("pk"),
+            joined_on__lte=on,
+            person__is_party_member=True,
+            person__party_status=Person.PartyStatus.FULL,
+        )
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("person", distinct=True))
+        .values("n")
+    )
+    return organizations.annotate(
+        has_branch=Exists(links),
+        has_instructor=Exists(instructors),
+        formal_party_members=Coalesce(Subquery(formal, output_field=IntegerField()), Value(0)),
+    )
+
+
+def coverage_filter(figure: str) -> Q:
+    """The condition on `with_coverage` annotations that picks the organisations of a figure."""
+    eligible = Q(formal_party_members__gte=rules.MIN_FORMAL_MEMBERS)
+    return {
+        "total": Q(),
+        "with_branch": Q(has_branch=True),
+        "with_instructor": Q(has_instructor=True),
+        "covered": Q(has_branch=True) | Q(has_instructor=True),
+        "uncovered": Q(has_branch=False, has_instructor=False),
+        "eligible": eligible & Q(has_branch=False),
+    }[figure]
+
+
+@dataclass
+class CoverageRow:
+    township_id: int | None
+    township_name: str
+    category_id: int | None
+    category_name: str
+    total: int = 0
+    with_branch: int = 0
+    with_instructor: int = 0
+    covered: int = 0
+    uncovered: int = 0
+    eligible: int = 0
+    level: str = "row"  # "row" (township and category), "township" or "total"
+
+    @property
+    def filters(self) -> str:
+        """The query string that narrows the coverage list to this row."""
+        parts = []
+        if self.level in ("row", "township") and self.township_id is not None:
+            parts.append(f"&township={self.township_id}")
+        if self.level == "row":
+            parts.append(f"&category={self.category_id if self.category_id else 'none'}")
+        return "".join(parts)
+
+    def add(self, other: CoverageRow) -> None:
+        for figure in COVERAGE_FIGURES:
+            setattr(self, figure, getattr(self, figure) + getattr(other, figure))
+
+    @property
+    def covered_percent(self) -> int:
+        return round(100 * self.covered / self.total) if self.total else 0
+
+
+def coverage(*, organizations_qs, on: date) -> dict:
+    """Per township and category: organisations with a branch, with an instructor, eligible.
+
+    `eligible` counts organisations with 3+ formal Party members among their members on the
+    day but no active branch (a branch could be set up there); `uncovered` those with neither a
+    branch nor an instructor. One aggregate query.
+    """
+    annotated = with_coverage(organizations_qs.order_by(), on=on)
+    grouped = (
+        annotated.values(
+            "community__township_id",
+            "community__township__name",
+            "category_id",
+            "category__name",
+        )
+        .annotate(
+            **{
+                figure: Count("pk", filter=coverage_filter(figure) or None)
+                for figure in COVERAGE_FIGURES
+            }
+        )
+        .order_by("community__township__code", "category__sort_order", "category__name")
+    )
+    townships: dict = {}
+    total = CoverageRow(None, "", None, "", level="total")
+    for values in grouped:
+        row = CoverageRow(
+            township_id=values["community__township_id"],
+            township_name=values["community__township__name"],
+            category_id=values["category_id"],
+            category_name=values["category__name"] or "",
+            **{figure: values[figure] for figure in COVERAGE_FIGURES},
+        )
+        entry = townships.setdefault(
+            row.township_id,
+            {
+                "subtotal": CoverageRow(
+                    row.township_id, row.township_name, None, "", level="township"
+                ),
+                "rows": [],
+            },
+        )
+        entry["rows"].append(row)
+        entry["subtotal"].add(row)
+        total.add(row)
+    return {"townships": list(townships.values()), "total": total, "on": on}

@@ -1,0 +1,117 @@
+"""Shapes of the venues API: rooms with their free slots, bookings, and the conflict answer."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from orgs.models import Organization
+from venues.models import Booking, Room
+
+
+class SlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    center_name = serializers.CharField(source="center.name", read_only=True)
+    township = serializers.IntegerField(source="center.township_id", read_only=True)
+    township_name = serializers.CharField(source="center.township.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    free_slots = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Room
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_label",
+            "capacity",
+            "facilities",
+            "needs_approval",
+            "weekly_quota_hours",
+            "center",
+            "center_name",
+            "township",
+            "township_name",
+            "free_slots",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SlotSerializer(many=True, allow_null=True))
+    def get_free_slots(self, room: Room):
+        """Free slots of the day asked with ?date=, or null when no date was asked."""
+        slots = self.context.get("free_slots")
+        if slots is None:
+            return None
+        return SlotSerializer(
+            [{"start": start, "end": end} for start, end in slots.get(room.pk, [])], many=True
+        ).data
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    room_name = serializers.CharField(source="room.name", read_only=True)
+    center = serializers.IntegerField(source="room.center_id", read_only=True)
+    center_name = serializers.CharField(source="room.center.name", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "room",
+            "room_name",
+            "center",
+            "center_name",
+            "organization",
+            "organization_name",
+            "purpose",
+            "start",
+            "end",
+            "expected_attendance",
+            "status",
+            "status_label",
+            "series",
+            "cancel_reason",
+            "decision_reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    """What a client sends to book: ids of a room and an organisation it can see."""
+
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.none())
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.none())
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    purpose = serializers.CharField(max_length=200)
+    expected_attendance = serializers.IntegerField(min_value=1, max_value=32767)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None:
+            # Out-of-area ids answer like missing ones.
+            self.fields["room"].queryset = Room.objects.visible_to(user)
+            self.fields["organization"].queryset = Organization.objects.visible_to(user)
+
+
+class BookingCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ConflictSerializer(serializers.Serializer):
+    """The 409 answer: a message naming the slot, and each conflicting date."""
+
+    detail = serializers.CharField()
+    conflicts = serializers.ListField(child=serializers.DictField())
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

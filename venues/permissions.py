@@ -1,0 +1,118 @@
+"""Who may book for which organisation, and who decides on a booking.
+
+Booking for an organisation: its contact (only their own), the secretary of its community,
+township staff of its township, the county administrator. Deciding on a booking (approve,
+reject, mark used or no-show): the room's named approvers if it has any; otherwise the
+secretary of the centre's community, or for a township-level centre the township's staff;
+the county administrator always. Read-only roles decide nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.roles import Role
+from accounts.scoping import scope_for
+from orgs.models import Organization
+from venues.models import Booking, Room
+
+
+def _is_county_admin(user, scope) -> bool:
+    return user.is_superuser or scope.role == Role.COUNTY_ADMIN
+
+
+def organizations_bookable_by(user) -> QuerySet[Organization]:
+    """Organisations the user may book rooms for (active or not: services check activity)."""
+    scope = scope_for(user)
+    if scope.read_only:
+        return Organization.objects.none()
+    if _is_county_admin(user, scope):
+        return Organization.objects.all()
+    if scope.role == Role.ORG_CONTACT and scope.organization_id:
+        return Organization.objects.filter(pk=scope.organization_id)
+    if scope.role == Role.SECRETARY and scope.community_id:
+        return Organization.objects.filter(community_id=scope.community_id)
+    if scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
+        return Organization.objects.filter(community__township_id=scope.township_id)
+    return Organization.objects.none()
+
+
+def can_book_for(user, organization: Organization) -> bool:
+    """Whether the user may book (and manage bookings) for the organisation."""
+    return organizations_bookable_by(user).filter(pk=organization.pk).exists()
+
+
+def rooms_bookable_by(user) -> QuerySet[Room]:
+    """Rooms in use that the user can see, so may book."""
+    if scope_for(user).read_only:
+        return Room.objects.none()
+    return Room.objects.visible_to(user).active()
+
+
+def approvable_condition(user) -> Q | None:
+    """A filter on bookings the user may decide on; None when they may decide none."""
+    scope = scope_for(user)
+    if scope.read_only:
+        return None
+    if _is_county_admin(user, scope):
+        return Q()
+    approvers = Room.approvers.through.objects.filter(room_id=OuterRef("room_id"))
+    named = Q(Exists(approvers.filter(user_id=user.pk)))
+    default = ~Q(Exists(approvers))
+    if scope.role == Role.SECRETARY and scope.community_id:
+        return named | (default & Q(room__center__community_id=scope.community_id))
+    if scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
+        return named | (
+            default
+            & Q(room__center__community__isnull=True)
+            & Q(room__center__township_id=scope.township_id)
+        )
+    return named
+
+
+def bookings_decidable_by(user) -> QuerySet[Booking]:
+    """Bookings the user may approve, reject or mark used/no-show (any status)."""
+    condition = approvable_condition(user)
+    if condition is None:
+        return Booking.objects.none()
+    return Booking.objects.filter(condition)
+
+
+def can_approve(user, booking: Booking) -> bool:
+    """Whether the user decides on this booking (approve, reject, mark used or no-show)."""
+    scope = scope_for(user)
+    if scope.read_only:
+        return False
+    if _is_county_admin(user, scope):
+        return True
+    room = booking.room
+    approver_ids = {approver.pk for approver in room.approvers.all()}
+    if approver_ids:
+        return user.pk in approver_ids
+    center = room.center
+    if center.community_id is not None:
+        return scope.role == Role.SECRETARY and scope.community_id == center.community_id
+    return scope.role == Role.TOWNSHIP_STAFF and scope.township_id == center.township_id
+
+
+def can_cancel(user, booking: Booking) -> bool:
+    """The booker, whoever may book for the organisation, and the approvers may cancel."""
+    if scope_for(user).read_only:
+        return False
+    if booking.booked_by_id == user.pk:
+        return True
+    return can_book_for(user, booking.organization) or can_approve(user, booking)
+
+
+def can_move(user, booking: Booking) -> bool:
+    """Moving one occurrence follows the cancel rule."""
+    return can_cancel(user, booking)
+
+
+def bookings_visible_to(user) -> QuerySet[Booking]:
+    """Bookings the user sees: their area's, plus those they decide on as a named approver."""
+    visible = Booking.objects.visible_to(user)
+    condition = approvable_condition(user)
+    if condition is None or scope_for(user).county_wide:
+        return visible
+    return Booking.objects.filter(Q(pk__in=visible.values("pk")) | condition)
