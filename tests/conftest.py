@@ -4,11 +4,15 @@ Township A holds communities A1 and A2, township B holds B1. Every persona of a 
 works in A (township staff) or A1 (secretary, org contact); B and A2 are out of their scope.
 """
 
+import io
+import logging
 from types import SimpleNamespace
 
 import pytest
 
 from accounts.roles import Role
+from core.logging import JsonFormatter
+from core.masking import ID_NUMBER_RE
 from tests.accounts.factories import UserFactory
 from tests.areas.factories import CommunityFactory, TownshipFactory
 from tests.orgs.factories import OrganizationFactory
@@ -86,6 +90,51 @@ def client_as(client):
         return client
 
     return login
+
+
+class SuiteLogScan:
+    """Everything the suite logs, formatted and filtered as production formats it (stdout)."""
+
+    def __init__(self):
+        self.stream = io.StringIO()
+        self.handler = None
+
+    def install(self):
+        configured = next(
+            (h for h in logging.getLogger().handlers if isinstance(h.formatter, JsonFormatter)),
+            None,
+        )
+        if configured is None:
+            raise RuntimeError("The JSON stdout handler of settings.LOGGING is not installed.")
+        self.handler = logging.StreamHandler(self.stream)
+        self.handler.setFormatter(configured.formatter)
+        for log_filter in configured.filters:
+            self.handler.addFilter(log_filter)
+        self.handler.setLevel(logging.DEBUG)
+        logging.getLogger().addHandler(self.handler)
+
+    def full_id_numbers(self) -> list[str]:
+        return ID_NUMBER_RE.findall(self.stream.getvalue())
+
+
+LOG_SCAN = SuiteLogScan()
+
+
+def pytest_sessionstart(session):
+    LOG_SCAN.install()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run when any log line of the whole suite holds a full ID number."""
+    leaked = LOG_SCAN.full_id_numbers()
+    if leaked:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(
+            f"\nLOG LEAK: {len(leaked)} full ID number(s) reached the logs, e.g. {leaked[0][:3]}…"
+        )
+    else:
+        lines = LOG_SCAN.stream.getvalue().count("\n")
+        print(f"\nlog scan: {lines} log lines of the suite, no full ID number")
 
 
 def pytest_collection_modifyitems(config, items):
