@@ -122,25 +122,30 @@ def ledger_keepers_in_view(*, user):
     return User.objects.filter(Exists(kept)).order_by("name", "username")
 
 
+def record_history(instance, *, reveal: bool = False, formatters=None) -> list[dict]:
+    """The newest HISTORY_LIMIT history entries of any record with simple-history."""
+    records = instance.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )[: HISTORY_LIMIT + 1]
+    return history_entries(records, reveal=reveal, formatters=formatters)[:HISTORY_LIMIT]
+
+
 def organization_history(*, organization: Organization, reveal: bool = False) -> list[dict]:
     """The organisation's change history, newest first, as readable entries."""
-    records = list(
-        organization.history.select_related("history_user").order_by(
-            "-history_date", "-history_id"
-        )[: HISTORY_LIMIT + 1]
-    )
-    return history_entries(records, reveal=reveal)[:HISTORY_LIMIT]
+    return record_history(organization, reveal=reveal)
 
 
-def history_entries(records, *, reveal: bool = False) -> list[dict]:
+def history_entries(records, *, reveal: bool = False, formatters=None) -> list[dict]:
     """Turn simple-history records (newest first) into entries for partials/_history.html.
 
     Each entry is {when, who, kind, reason, changes: [{field, old, new}]}. Field names are the
     model's verbose names, choices show their labels and foreign keys the related object.
     Unless `reveal` is true, ID numbers and mobiles inside values are masked. The oldest
     record is compared with the one after it in `records`, so pass one record more than you
-    show when the list is cut.
+    show when the list is cut. `formatters` maps a field name to a function that renders its
+    values instead (e.g. a birth date shown only as its year).
     """
+    formatters = formatters or {}
     records = list(records)
     deltas = []
     for index, record in enumerate(records):
@@ -165,8 +170,12 @@ def history_entries(records, *, reveal: bool = False) -> list[dict]:
                 "changes": [
                     {
                         "field": str(model._meta.get_field(change.field).verbose_name),
-                        "old": _display(model, change.field, change.old, labels, reveal),
-                        "new": _display(model, change.field, change.new, labels, reveal),
+                        "old": _display(
+                            model, change.field, change.old, labels, reveal, formatters
+                        ),
+                        "new": _display(
+                            model, change.field, change.new, labels, reveal, formatters
+                        ),
                     }
                     for change in changes
                 ],
@@ -191,12 +200,14 @@ def _related_labels(deltas) -> dict:
     }
 
 
-def _display(model, field_name: str, value, labels: dict, reveal: bool) -> str:
+def _display(model, field_name: str, value, labels: dict, reveal: bool, formatters) -> str:
     """Render one old or new value the way the profile shows it."""
     field = model._meta.get_field(field_name)
     if value is None or value == "":
         return ""
-    if isinstance(field, models.ForeignKey):
+    if field_name in formatters:
+        text = formatters[field_name](value)
+    elif isinstance(field, models.ForeignKey):
         text = labels.get(field.related_model, {}).get(value, f"#{value}")
     elif field.choices:
         text = str(dict(field.flatchoices).get(value, value))

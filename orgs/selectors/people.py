@@ -2,46 +2,23 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.text import capfirst
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from areas.models import Community
 from core.identifiers import (
     birth_date_from_id,
     normalize_id_number,
     normalize_mobile,
     normalize_text,
 )
-from core.masking import mask_id_number, mask_mobile
 from orgs.models import Membership, Organization, Person
 from orgs.permissions import can_see_sensitive
+from orgs.selectors.organizations import record_history
 
-HISTORY_LIMIT = 50
-# History values shown masked whatever the user's role: a reveal is an explicit act.
-MASKED_HISTORY_FIELDS = {"id_number": mask_id_number, "mobile": mask_mobile}
-HISTORY_FIELDS = (
-    "name",
-    "gender",
-    "id_number",
-    "birth_date",
-    "mobile",
-    "community",
-    "is_party_member",
-    "party_status",
-    "party_relation_place",
-    "grid_role",
-    "grid_community",
-    "merged_into",
-    "notes",
-)
 LAST_DIGITS = 4
-# A person's name reads better as "full name" than as the shared "name" msgid.
-FIELD_LABELS = {"name": _("Full name")}
 ROLE_ORDER = {role: rank for rank, role in enumerate(Membership.Role.values)}
 
 
@@ -116,67 +93,12 @@ def person_birth_date(person: Person, *, full: bool) -> str:
 
 
 def person_history(person: Person, *, full_birth_date: bool = False) -> list[dict[str, Any]]:
-    """The person's change history, newest first, as readable field changes (masked)."""
-    records = list(
-        person.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : HISTORY_LIMIT + 1
-        ]
+    """The person's change history, newest first; ID and mobile always masked (reveal is apart)."""
+    return record_history(
+        person,
+        reveal=False,
+        formatters={"birth_date": partial(birth_date_display, full=full_birth_date)},
     )
-    fields = {field.name: field for field in Person._meta.fields}
-    community_ids = set()
-    for record in records:
-        community_ids.update(filter(None, (record.community_id, record.grid_community_id)))
-    communities = Community.objects.in_bulk(community_ids)
-    person_ids = {record.merged_into_id for record in records if record.merged_into_id}
-    people = Person.objects.in_bulk(person_ids)
-
-    def display(name: str, value):
-        if value in (None, ""):
-            return "—"
-        if name in MASKED_HISTORY_FIELDS:
-            return MASKED_HISTORY_FIELDS[name](value)
-        if name == "birth_date":
-            return birth_date_display(value, full=full_birth_date)
-        if name in ("community", "grid_community"):
-            return str(communities.get(value, value))
-        if name == "merged_into":
-            return str(people.get(value, value))
-        field = fields[name]
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            return gettext("yes") if value else gettext("no")
-        return str(value)
-
-    entries = []
-    for index, record in enumerate(records[:HISTORY_LIMIT]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        for name in HISTORY_FIELDS:
-            attname = fields[name].attname
-            new = getattr(record, attname)
-            old = getattr(previous, attname) if previous is not None else None
-            if previous is None and new in (None, "", False):
-                continue
-            if previous is not None and old == new:
-                continue
-            changes.append(
-                {
-                    "field": FIELD_LABELS.get(name) or capfirst(fields[name].verbose_name),
-                    "old": display(name, old) if previous is not None else "",
-                    "new": display(name, new),
-                }
-            )
-        entries.append(
-            {
-                "at": record.history_date,
-                "user": record.history_user,
-                "type": record.history_type,
-                "reason": record.history_change_reason or "",
-                "changes": changes,
-            }
-        )
-    return entries
 
 
 def members_tab_context(*, user, organization) -> dict:

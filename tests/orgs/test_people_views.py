@@ -497,3 +497,40 @@ def test_editing_a_person_to_an_id_number_already_used_says_so_on_the_field(
     assert response.context["form"].errors["id_number"] == [
         services.ID_NUMBER_TAKEN_VISIBLE_MESSAGE % {"name": resident.name}
     ]
+
+
+@pytest.mark.parametrize(
+    ("persona", "birth_date_shown"),
+    [("township_staff", "1990-12-31"), ("secretary", "1990")],
+    indirect=["persona"],
+)
+def test_person_history_masks_the_id_and_shows_the_birth_date_by_role(
+    persona, birth_date_shown, county, township_staff, client
+):
+    # given a resident whose ID number and mobile were added later by township staff
+    person = PersonFactory(name="陈红", id_number="", community=county.community_a1)
+    MembershipFactory(person=person, organization=county.org_a1)
+    id_number = make_id_number(78, birth=datetime.date(1990, 12, 31))
+    services.person_update(
+        actor=township_staff,
+        person=person,
+        name="陈红",
+        id_number=id_number,
+        mobile="13900001111",
+        community=county.community_a1,
+    )
+    client.force_login(persona)
+
+    response = client.get(reverse("orgs:person_detail", kwargs={"pk": person.pk}))
+
+    changes = {
+        change["field"]: change["new"]
+        for entry in response.context["history"]
+        for change in entry["changes"]
+    }
+    assert changes["身份证号"] == person.masked_id_number
+    assert changes["手机号"] == "139****1111"
+    assert changes["出生日期"] == birth_date_shown
+    page = response.content.decode()
+    assert id_number not in page
+    assert "13900001111" not in page
