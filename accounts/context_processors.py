@@ -19,6 +19,7 @@ class MenuEntry:
 
 
 LEDGER = _("Ledger")
+ACTIVITIES = _("Activities")
 PARTY = _("Party building")
 VENUES = _("Venues")
 AREAS = _("Areas")
@@ -33,6 +34,14 @@ MENU = (
     MenuEntry(_("People"), "orgs:person_list", ALL_ROLES - {Role.ORG_CONTACT}, LEDGER),
     MenuEntry(_("Merges"), "orgs:merge_list", OVERSEERS, LEDGER),
     MenuEntry(_("Zombie watch"), "orgs:zombie_list", OVERSEERS, LEDGER),
+    MenuEntry(_("Activities and services"), "activities:activity_list", ALL_ROLES, ACTIVITIES),
+    MenuEntry(
+        _("Verification queue"),
+        "activities:verification_queue",
+        frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.SECRETARY}),
+        ACTIVITIES,
+    ),
+    MenuEntry(_("Mediation cases"), "activities:mediation_list", ALL_ROLES, ACTIVITIES),
     MenuEntry(_("Temporary Party branches"), "party_branches:branch_list", ALL_ROLES, PARTY),
     MenuEntry(_("Organisational life"), "party_branches:compliance_board", ALL_ROLES, PARTY),
     MenuEntry(_("Coverage"), "party_branches:coverage", OVERSEERS, PARTY),

@@ -16,6 +16,7 @@ SEEDERS = (
     "orgs.demo.seed_merges_and_keepers",
     "venues.demo.seed_venues",
     "party_branches.demo.seed_branches",
+    "activities.demo.seed_activities",
 )
 
 # Townships, communities per township (±3), organisations, people (the ledger's residents)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("branches/", include("party_branches.urls")),
     path("venues/", include("venues.urls")),
+    path("activities/", include("activities.urls")),
     path("api/v1/", include("registry.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

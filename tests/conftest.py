@@ -124,6 +124,13 @@ def pytest_sessionstart(session):
     LOG_SCAN.install()
 
 
+def pytest_runtest_setup(item):
+    # Some tests reconfigure logging (dictConfig drops the root's handlers): put it back.
+    root = logging.getLogger()
+    if LOG_SCAN.handler is not None and LOG_SCAN.handler not in root.handlers:
+        root.addHandler(LOG_SCAN.handler)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Fail the run when any log line of the whole suite holds a full ID number."""
     leaked = LOG_SCAN.full_id_numbers()

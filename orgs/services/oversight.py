@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,11 @@ ZOMBIE_ORGANIZATION_INACTIVE_MESSAGE = _(
 )
 ZOMBIE_REASON_NOT_INSPECTED = _("No annual inspection in %(first)s and %(second)s")
 ZOMBIE_REASON_NO_MEMBERS = _("No current members")
+ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION = _(
+    "No verified activity since registration, more than a year ago"
+)
+ZOMBIE_REASON_NO_RECENT_ACTIVITY = _("No verified activity in the last two quarters")
+ZOMBIE_QUIET_DAYS = 183
 
 ZOMBIE_CONFIRM = "confirm"
 ZOMBIE_CLEAR = "clear"
@@ -319,13 +325,33 @@ def credit_listings_expire(*, on: date) -> int:
 
 
 def no_activity_reasons(*, organization_ids: list[int], on: date) -> dict[int, list[str]]:
-    """Reasons from activities: none yet, as the activities app does not exist yet.
+    """Reasons from verified activities (民发〔2021〕63号), {organization id: [reason, ...]}.
 
-    Hook for the activities issue: return {organization id: [reason, ...]} for organisations
-    registered more than a year before `on` with no activity since registration, and for those
-    with no verified activity in the last two quarters (民发〔2021〕63号).
+    An organisation registered (or founded) more than a year before `on` with no verified
+    activity at all, or older than two quarters with none in the last two quarters.
     """
-    return {}
+    # The activities app builds on the ledger; imported here to keep orgs independent of it.
+    from activities.selectors import last_verified_activity_on
+
+    last_activity = last_verified_activity_on(organization_ids)
+    started_on = dict(
+        Organization.objects.filter(pk__in=organization_ids)
+        .annotate(started=Coalesce("registered_on", "founded_on"))
+        .values_list("pk", "started")
+    )
+    year_ago = on - timedelta(days=365)
+    two_quarters_ago = on - timedelta(days=ZOMBIE_QUIET_DAYS)
+    reasons: dict[int, list[str]] = {}
+    for organization_id in organization_ids:
+        started = started_on.get(organization_id)
+        last = last_activity.get(organization_id)
+        if started is None or started > two_quarters_ago:
+            continue
+        if last is None and started <= year_ago:
+            reasons[organization_id] = [gettext(ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION)]
+        elif last is not None and last < two_quarters_ago:
+            reasons[organization_id] = [gettext(ZOMBIE_REASON_NO_RECENT_ACTIVITY)]
+    return reasons
 
 
 def _inspection_reasons(organization: Organization, on: date) -> list[str]:

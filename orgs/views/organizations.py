@@ -65,6 +65,7 @@ ORGANIZATION_SECTIONS = (
     "orgs.selectors.people.members_tab_context",
     "orgs.selectors.oversight.oversight_tab_context",
     "party_branches.selectors.party_tab_context",
+    "activities.selectors.activities_tab_context",
 )
 
 

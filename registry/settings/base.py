@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "orgs",
     "party_branches",
     "venues",
+    "activities",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,9 @@ from accounts.context_processors import menu_for
 # persona -> the menu entries (URL names) it sees
 LEDGER = ["home", "orgs:organization_list", "orgs:person_list"]
 OVERSIGHT = ["orgs:merge_list", "orgs:zombie_list"]
+ACTIVITIES = ["activities:activity_list"]
+VERIFY = ["activities:verification_queue"]
+MEDIATION = ["activities:mediation_list"]
 BRANCHES = ["party_branches:branch_list", "party_branches:compliance_board"]
 COVERAGE = ["party_branches:coverage"]
 VENUES = ["venues:center_list"]
@@ -20,6 +23,9 @@ EXPECTED_MENUS = {
     "county_admin": [
         *LEDGER,
         *OVERSIGHT,
+        *ACTIVITIES,
+        *VERIFY,
+        *MEDIATION,
         *BRANCHES,
         *COVERAGE,
         *VENUES,
@@ -31,6 +37,9 @@ EXPECTED_MENUS = {
     "township_staff": [
         *LEDGER,
         *OVERSIGHT,
+        *ACTIVITIES,
+        *VERIFY,
+        *MEDIATION,
         *BRANCHES,
         *COVERAGE,
         *VENUES,
@@ -39,9 +48,37 @@ EXPECTED_MENUS = {
         *UTILISATION,
         *AREAS,
     ],
-    "secretary": [*LEDGER, *BRANCHES, *VENUES, *MY_BOOKINGS, *APPROVALS, *AREAS],
-    "official": [*LEDGER, *OVERSIGHT, *BRANCHES, *COVERAGE, *VENUES, *UTILISATION, *AREAS],
-    "org_contact": ["home", "orgs:organization_list", *BRANCHES, *VENUES, *MY_BOOKINGS],
+    "secretary": [
+        *LEDGER,
+        *ACTIVITIES,
+        *VERIFY,
+        *MEDIATION,
+        *BRANCHES,
+        *VENUES,
+        *MY_BOOKINGS,
+        *APPROVALS,
+        *AREAS,
+    ],
+    "official": [
+        *LEDGER,
+        *OVERSIGHT,
+        *ACTIVITIES,
+        *MEDIATION,
+        *BRANCHES,
+        *COVERAGE,
+        *VENUES,
+        *UTILISATION,
+        *AREAS,
+    ],
+    "org_contact": [
+        "home",
+        "orgs:organization_list",
+        *ACTIVITIES,
+        *MEDIATION,
+        *BRANCHES,
+        *VENUES,
+        *MY_BOOKINGS,
+    ],
 }
 
 

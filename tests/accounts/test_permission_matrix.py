@@ -60,7 +60,12 @@ for module_path in sorted(TESTS_ROOT.glob("*/matrix*.py")):
 
 # URLs that answer without login; everything else redirects anonymous users to the login page,
 # except the JSON API, which answers 401 or 403.
-PUBLIC_URL_NAMES = {"accounts:login", "healthz"}
+PUBLIC_URL_NAMES = {
+    "accounts:login",
+    "healthz",
+    "activities:feedback_public",
+    "activities:feedback_thanks",
+}
 # Django's admin has its own staff check (tested separately).
 NOT_IN_MATRIX_NAMESPACES = {"admin"}
 

@@ -1,5 +1,6 @@
 """Annual inspections, credit listings and the zombie watch: services, task, command, pages."""
 
+import datetime
 from datetime import date, timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from activities.models import VerificationStatus
 from core.models import AuditEvent
 from orgs.models import AnnualInspection, CreditListing, Organization, ZombieFlag
 from orgs.services import oversight
@@ -27,7 +29,9 @@ from orgs.services.oversight import (
     INSPECTION_YEAR_FUTURE_MESSAGE,
     ZOMBIE_ALREADY_RESOLVED_MESSAGE,
     ZOMBIE_NOTE_REQUIRED_MESSAGE,
+    ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION,
     ZOMBIE_REASON_NO_MEMBERS,
+    ZOMBIE_REASON_NO_RECENT_ACTIVITY,
     ZOMBIE_REASON_NOT_INSPECTED,
     credit_listing_add,
     credit_listing_remove,
@@ -39,6 +43,7 @@ from orgs.services.oversight import (
     zombie_scan,
 )
 from orgs.tasks import expire_credit_listings, scan_zombies
+from tests.activities.factories import ActivityFactory
 from tests.orgs.factories import MembershipFactory, OrganizationFactory
 
 ABNORMAL = CreditListing.Kind.ABNORMAL
@@ -342,6 +347,7 @@ def no_members_reason() -> str:
     return in_ledger_language(ZOMBIE_REASON_NO_MEMBERS)
 
 
+@pytest.mark.usefixtures("without_activity_criteria")
 def test_the_scan_flags_organisations_without_inspections_or_members(county):
     # Given A1 alive (members, inspected in 2024), A2 with members but not inspected (2023
     # "did not take part"), B1 with neither, and a merged organisation with neither
@@ -375,6 +381,7 @@ def test_a_young_organisation_is_not_flagged_for_missing_inspections(county):
     assert not ZombieFlag.objects.filter(organization=young).exists()
 
 
+@pytest.mark.usefixtures("without_activity_criteria")
 def test_a_second_scan_keeps_one_open_flag_and_refreshes_its_reasons(county):
     MembershipFactory(organization=county.org_a1)
     zombie_scan(on=SCAN_DAY)
@@ -388,6 +395,7 @@ def test_a_second_scan_keeps_one_open_flag_and_refreshes_its_reasons(county):
     assert flag.flagged_on == SCAN_DAY
 
 
+@pytest.mark.usefixtures("without_activity_criteria")
 def test_a_cleared_flag_comes_back_only_with_a_new_reason(county, county_admin):
     for organization in (county.org_a1, county.org_a2, county.org_b1):
         MembershipFactory(organization=organization)
@@ -404,22 +412,75 @@ def test_a_cleared_flag_comes_back_only_with_a_new_reason(county, county_admin):
     assert reflagged.reasons == [not_inspected_reason(), no_members_reason()]
 
 
-def test_activity_criteria_plug_into_the_scan_through_their_hook(county, monkeypatch):
+@pytest.fixture
+def without_activity_criteria(monkeypatch):
+    """Look at inspections and members only (the activity criteria have their own tests)."""
+    monkeypatch.setattr(oversight, "no_activity_reasons", lambda *, organization_ids, on: {})
+
+
+def verified_activity(organization, on: date):
+    start = timezone.make_aware(datetime.datetime.combine(on, datetime.time(9)))
+    return ActivityFactory(
+        lead_organization=organization,
+        start=start,
+        end=start + timedelta(hours=2),
+        status=VerificationStatus.VERIFIED,
+    )
+
+
+@pytest.mark.parametrize(
+    ("registered_on", "activities", "expected"),
+    [
+        # registered over a year ago, never a verified activity
+        (date(2023, 6, 1), [], [ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION]),
+        # only a submitted (unverified) one does not count
+        (
+            date(2023, 6, 1),
+            [("submitted", date(2025, 2, 1))],
+            [ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION],
+        ),
+        # the last verified activity is more than two quarters old
+        (date(2023, 6, 1), [("verified", date(2024, 8, 1))], [ZOMBIE_REASON_NO_RECENT_ACTIVITY]),
+        # a verified activity within two quarters: nothing
+        (date(2023, 6, 1), [("verified", date(2024, 12, 1))], []),
+        # registered less than a year ago without activity: still in its first year
+        (date(2024, 6, 1), [], []),
+    ],
+)
+def test_activity_criteria_of_the_zombie_watch(county, registered_on, activities, expected):
+    organization = county.org_a1
+    organization.registered_on = registered_on
+    organization.founded_on = registered_on
+    organization.save()
+    for status, day in activities:
+        activity = verified_activity(organization, day)
+        if status != "verified":
+            activity.status = VerificationStatus.SUBMITTED
+            activity.save()
+
+    reasons = no_activity_reasons(organization_ids=[organization.pk], on=SCAN_DAY)
+
+    assert reasons.get(organization.pk, []) == [str(reason) for reason in expected]
+
+
+def test_activity_reasons_join_the_scan(county):
+    # given three inspected organisations with members, registered in 2023; two were active
     for organization in (county.org_a1, county.org_a2, county.org_b1):
+        organization.registered_on = organization.founded_on = date(2023, 6, 1)
+        organization.save()
         MembershipFactory(organization=organization)
         inspect(organization, 2024)
-    assert no_activity_reasons(organization_ids=[county.org_a1.pk], on=SCAN_DAY) == {}
-    monkeypatch.setattr(
-        oversight,
-        "no_activity_reasons",
-        lambda *, organization_ids, on: {county.org_a1.pk: ["一年内无活动"]},
-    )
+    verified_activity(county.org_a2, date(2025, 1, 10))
+    verified_activity(county.org_b1, date(2025, 1, 10))
 
     zombie_scan(on=SCAN_DAY)
 
-    assert ZombieFlag.objects.get().reasons == ["一年内无活动"]
+    flag = ZombieFlag.objects.get()
+    assert flag.organization == county.org_a1
+    assert flag.reasons == [str(ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION)]
 
 
+@pytest.mark.usefixtures("without_activity_criteria")
 def test_the_scan_runs_a_bounded_number_of_queries(county, django_assert_max_num_queries):
     OrganizationFactory.create_batch(30, community=county.community_a2)
 
@@ -429,6 +490,7 @@ def test_the_scan_runs_a_bounded_number_of_queries(county, django_assert_max_num
     assert created == 33
 
 
+@pytest.mark.usefixtures("without_activity_criteria")
 def test_the_command_and_the_task_run_the_scan(county, capsys):
     call_command("scan_zombies", "--on", "2025-03-01")
     assert ZombieFlag.objects.count() == 3

@@ -1,0 +1,91 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, MediationCase, VerificationStatus
+from areas.models import Community
+from orgs.models import Organization
+
+
+class _ScopedChoicesMixin:
+    def _style(self):
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault(
+                "class",
+                "form-select form-select-sm"
+                if hasattr(field, "choices")
+                else "form-control form-control-sm",
+            )
+
+
+class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        field_name="lead_organization",
+        queryset=Organization.objects.none(),
+        empty_label=_("All organisations"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Activity.Kind.choices, empty_label=_("All kinds")
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"),
+        field_name="community_served",
+        queryset=Community.objects.none(),
+        empty_label=_("All communities"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=VerificationStatus.choices, empty_label=_("Any status")
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        field_name="start",
+        lookup_expr="date__gte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"),
+        field_name="start",
+        lookup_expr="date__lte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["q", "organization", "kind", "community", "status", "date_from", "date_to"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["organization"].queryset = Organization.objects.visible_to(user).order_by(
+            "name"
+        )
+        self.filters["community"].queryset = Community.objects.visible_to(user).order_by("code")
+        self._style()
+
+
+class MediationFilter(_ScopedChoicesMixin, django_filters.FilterSet):
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organization.objects.none(),
+        empty_label=_("All organisations"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=MediationCase.Kind.choices, empty_label=_("All kinds")
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"), choices=MediationCase.Outcome.choices, empty_label=_("Any outcome")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=VerificationStatus.choices, empty_label=_("Any status")
+    )
+
+    class Meta:
+        model = MediationCase
+        fields = ["organization", "kind", "outcome", "status"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["organization"].queryset = Organization.objects.visible_to(user).order_by(
+            "name"
+        )
+        self._style()

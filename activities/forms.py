@@ -1,0 +1,120 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, MediationCase
+from activities.permissions import recordable_organizations
+from activities.services import COMMENT_MAX_LENGTH
+from areas.models import Community
+from core.forms import BootstrapFormMixin
+from orgs.models import Organization
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class ActivityForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "lead_organization",
+            "co_organizers",
+            "kind",
+            "title",
+            "start",
+            "end",
+            "place",
+            "community_served",
+            "participants",
+            "beneficiaries",
+            "volunteer_hours",
+            "help_cases",
+            "description",
+        ]
+        widgets = {
+            "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+            "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "co_organizers": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organizations = recordable_organizations(user).order_by("name")
+        self.fields["lead_organization"].queryset = organizations
+        self.fields["co_organizers"].queryset = Organization.objects.active().order_by("name")
+        self.fields["community_served"].queryset = Community.objects.filter(
+            is_active=True
+        ).order_by("code")
+        self.fields["community_served"].required = False
+        self.fields["community_served"].help_text = _("Empty: the organisation's community.")
+        if self.instance.pk and self.instance.booking_id:
+            self.fields["place"].disabled = True
+        for name in ("start", "end"):
+            self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+        if not self.instance.pk and organizations.count() == 1:
+            only = organizations.first()
+            self.fields["lead_organization"].initial = only.pk
+            self.fields["community_served"].initial = only.community_id
+
+    def clean(self):
+        # The model's full_clean runs in the service (community may default there).
+        return self.cleaned_data
+
+    def _post_clean(self):
+        pass
+
+
+class MediationCaseForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = MediationCase
+        fields = ["organization", "occurred_on", "kind", "parties_summary", "outcome", "community"]
+        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = recordable_organizations(user).order_by("name")
+        self.fields["community"].queryset = Community.objects.filter(is_active=True).order_by(
+            "code"
+        )
+        self.fields["community"].required = False
+        self.fields["community"].help_text = _("Empty: the organisation's community.")
+
+    def _post_clean(self):
+        pass
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for returning"), max_length=200)
+
+
+SCORE_CHOICES = [(score, str(score)) for score in range(1, 6)]
+
+
+class PublicFeedbackForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Your score"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+
+class PhoneSurveyForm(BootstrapFormMixin, forms.Form):
+    activity = forms.ModelChoiceField(
+        label=_("Activity (optional)"), queryset=Activity.objects.none(), required=False
+    )
+    score = forms.TypedChoiceField(label=_("Score"), choices=SCORE_CHOICES, coerce=int)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.filter(
+            lead_organization=organization
+        ).order_by("-start")

@@ -1,0 +1,431 @@
+"""Recording, verifying and rating what organisations do: checked, saved and audited."""
+
+import datetime
+import hashlib
+import re
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, Feedback, MediationCase, VerificationStatus
+from activities.permissions import can_record_for, can_record_phone_survey, can_verify
+from core.identifiers import normalize_text
+from core.services import audit_record, field_changes
+from venues.models import Booking
+
+ACTIVITY_PLACE_REQUIRED = _("Give the place, or record the activity from its booking.")
+ACTIVITY_END_BEFORE_START = _("The end must be after the start.")
+ACTIVITY_VERIFIED_LOCKED = _("A verified record can no longer be changed.")
+NOT_SUBMITTED = _("Only records awaiting verification can be verified or returned.")
+RETURN_REASON_REQUIRED = _("Give the reason for returning the record.")
+BOOKING_NOT_USED = _("Only a booking marked as used can be recorded as an activity.")
+BOOKING_ALREADY_RECORDED = _("This booking has already been recorded as an activity.")
+MEDIATION_NO_ID_NUMBERS = _("Do not enter ID numbers or phone numbers in the summary.")
+FEEDBACK_SCORE_RANGE = _("Choose a score from 1 to 5.")
+FEEDBACK_CLOSED = _("Rating has closed: this activity could be rated until %(date)s.")
+FEEDBACK_RATE_LIMITED = _(
+    "Too many ratings from this device in the last minute. Please wait a minute and try again."
+)
+FEEDBACK_ALREADY_RATED = _("Thank you, this device has already rated this activity.")
+FEEDBACK_COMMENT_LINK = _("Links are not accepted in comments.")
+FEEDBACK_COMMENT_TOO_LONG = _("Please keep the comment under 500 characters.")
+FEEDBACK_COMMENT_REPEATED = _("The comment repeats one character too many times.")
+
+COMMENT_MAX_LENGTH = 500
+RATE_LIMIT_PER_MINUTE = 10
+RATE_LIMIT_WINDOW = datetime.timedelta(seconds=60)
+_LINK = re.compile(r"(https?://|www\.|\b[\w-]+\.(com|cn|net|org|top|xyz|cc)\b)", re.IGNORECASE)
+_REPEATED = re.compile(r"(.)\1{7,}")
+# 15/18-digit ID numbers and 11-digit mobiles.
+_PERSONAL_NUMBER = re.compile(r"\d{15}|\d{17}[\dXx]|1\d{10}")
+
+ACTIVITY_FIELDS = (
+    "lead_organization",
+    "kind",
+    "title",
+    "start",
+    "end",
+    "place",
+    "community_served",
+    "participants",
+    "beneficiaries",
+    "volunteer_hours",
+    "help_cases",
+    "description",
+)
+MEDIATION_FIELDS = (
+    "organization",
+    "occurred_on",
+    "kind",
+    "parties_summary",
+    "outcome",
+    "community",
+)
+
+
+def device_fingerprint(*, ip: str, user_agent: str) -> str:
+    """A one-way hash of the address and browser: the raw IP is never stored."""
+    return hashlib.sha256(f"{ip}|{user_agent}".encode()).hexdigest()
+
+
+def address_hash(*, ip: str) -> str:
+    return hashlib.sha256(f"address|{ip}".encode()).hexdigest()
+
+
+def _clean_text(data: dict, *fields: str) -> None:
+    for field in fields:
+        if isinstance(data.get(field), str):
+            data[field] = normalize_text(data[field])
+
+
+def _require_recorder(actor, organization) -> None:
+    if not can_record_for(actor, organization):
+        raise PermissionDenied
+
+
+def _check_times(start, end) -> None:
+    if start and end and end <= start:
+        raise ValidationError({"end": ACTIVITY_END_BEFORE_START})
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor,
+    lead_organization,
+    kind: str,
+    title: str,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    place: str = "",
+    community_served=None,
+    co_organizers=(),
+    participants: int = 0,
+    beneficiaries: int = 0,
+    volunteer_hours: Decimal = Decimal(0),
+    help_cases: int = 0,
+    description: str = "",
+    booking: Booking | None = None,
+) -> Activity:
+    """Record an activity; it waits for the served community's secretary to verify it."""
+    _require_recorder(actor, lead_organization)
+    activity = Activity(
+        lead_organization=lead_organization,
+        kind=kind,
+        title=normalize_text(title),
+        start=start,
+        end=end,
+        place=normalize_text(place or ""),
+        booking=booking,
+        community_served=community_served or lead_organization.community,
+        participants=participants or 0,
+        beneficiaries=beneficiaries or 0,
+        volunteer_hours=volunteer_hours or Decimal(0),
+        help_cases=help_cases or 0,
+        description=normalize_text(description or ""),
+        status=VerificationStatus.SUBMITTED,
+        created_by=actor,
+    )
+    _check_times(start, end)
+    if not activity.place and booking is None:
+        raise ValidationError({"place": ACTIVITY_PLACE_REQUIRED})
+    activity.feedback_closes_on = activity.default_feedback_closes_on()
+    activity.full_clean()
+    activity.save()
+    activity.co_organizers.set([org for org in co_organizers if org.pk != lead_organization.pk])
+    audit_record(actor=actor, action="activity.create", obj=activity, summary=activity.title)
+    return activity
+
+
+@transaction.atomic
+def activity_from_booking(*, actor, booking: Booking) -> Activity:
+    """Turn a used booking into an activity in one step (organisation, times, room, community)."""
+    booking = Booking.objects.select_related("room__center", "organization").get(pk=booking.pk)
+    _require_recorder(actor, booking.organization)
+    if booking.status != Booking.Status.USED:
+        raise ValidationError(BOOKING_NOT_USED)
+    if Activity.objects.filter(booking=booking).exists():
+        raise ValidationError(BOOKING_ALREADY_RECORDED)
+    center = booking.room.center
+    return activity_create(
+        actor=actor,
+        lead_organization=booking.organization,
+        kind=Activity.Kind.CULTURE_SPORTS,
+        title=booking.purpose,
+        start=booking.start,
+        end=booking.end,
+        place=f"{center.name} {booking.room.name}",
+        community_served=center.community or booking.organization.community,
+        participants=booking.expected_attendance,
+        booking=booking,
+    )
+
+
+@transaction.atomic
+def activity_update(*, actor, activity: Activity, co_organizers=None, **data) -> Activity:
+    """Change a record; a returned record goes back to the verification queue."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    _require_recorder(actor, activity.lead_organization)
+    if activity.status == VerificationStatus.VERIFIED:
+        raise ValidationError(ACTIVITY_VERIFIED_LOCKED)
+    data = {key: value for key, value in data.items() if key in ACTIVITY_FIELDS}
+    _clean_text(data, "title", "place", "description")
+    if "lead_organization" in data:
+        _require_recorder(actor, data["lead_organization"])
+    changes = field_changes(activity, data)
+    for field, value in data.items():
+        setattr(activity, field, value)
+    _check_times(activity.start, activity.end)
+    if not activity.place and activity.booking_id is None:
+        raise ValidationError({"place": ACTIVITY_PLACE_REQUIRED})
+    if activity.status == VerificationStatus.RETURNED:
+        changes["status"] = [activity.status, VerificationStatus.SUBMITTED]
+        activity.status = VerificationStatus.SUBMITTED
+        activity.return_reason = ""
+    if "end" in changes:
+        activity.feedback_closes_on = activity.default_feedback_closes_on()
+    activity.full_clean()
+    if changes:
+        activity.save(update_fields=[*changes, "return_reason", "feedback_closes_on"])
+    if co_organizers is not None:
+        activity.co_organizers.set(
+            [org for org in co_organizers if org.pk != activity.lead_organization_id]
+        )
+    if changes or co_organizers is not None:
+        audit_record(
+            actor=actor,
+            action="activity.update",
+            obj=activity,
+            summary=activity.title,
+            changes=changes,
+        )
+    return activity
+
+
+def _decide(*, actor, record, community, verify: bool, reason: str, label: str):
+    if not can_verify(actor, community):
+        raise PermissionDenied
+    if record.status != VerificationStatus.SUBMITTED:
+        raise ValidationError(NOT_SUBMITTED)
+    if verify:
+        record.status = VerificationStatus.VERIFIED
+        record.verified_by = actor
+        record.verified_at = timezone.now()
+        record.return_reason = ""
+        action = f"{label}.verify"
+    else:
+        reason = normalize_text(reason or "")
+        if not reason:
+            raise ValidationError({"return_reason": RETURN_REASON_REQUIRED})
+        record.status = VerificationStatus.RETURNED
+        record.return_reason = reason[:200]
+        action = f"{label}.return"
+    record.save(update_fields=["status", "verified_by", "verified_at", "return_reason"])
+    audit_record(actor=actor, action=action, obj=record, summary=reason or str(record))
+    return record
+
+
+@transaction.atomic
+def activity_verify(*, actor, activity: Activity) -> Activity:
+    """The served community's secretary confirms the activity took place as recorded."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    return _decide(
+        actor=actor,
+        record=activity,
+        community=activity.community_served,
+        verify=True,
+        reason="",
+        label="activity",
+    )
+
+
+@transaction.atomic
+def activity_return(*, actor, activity: Activity, reason: str) -> Activity:
+    """Send the record back to the organisation with the reason; editing it resubmits it."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    return _decide(
+        actor=actor,
+        record=activity,
+        community=activity.community_served,
+        verify=False,
+        reason=reason,
+        label="activity",
+    )
+
+
+def _check_summary(summary: str) -> None:
+    if _PERSONAL_NUMBER.search(summary.replace(" ", "")):
+        raise ValidationError({"parties_summary": MEDIATION_NO_ID_NUMBERS})
+
+
+@transaction.atomic
+def mediation_create(
+    *,
+    actor,
+    organization,
+    occurred_on: datetime.date,
+    kind: str,
+    parties_summary: str,
+    outcome: str,
+    community=None,
+) -> MediationCase:
+    """Record a mediated dispute; it waits for the community's secretary to verify it."""
+    _require_recorder(actor, organization)
+    case = MediationCase(
+        organization=organization,
+        occurred_on=occurred_on,
+        kind=kind,
+        parties_summary=normalize_text(parties_summary),
+        outcome=outcome,
+        community=community or organization.community,
+        status=VerificationStatus.SUBMITTED,
+        created_by=actor,
+    )
+    _check_summary(case.parties_summary)
+    case.full_clean()
+    case.save()
+    audit_record(actor=actor, action="mediation.create", obj=case, summary=str(case))
+    return case
+
+
+@transaction.atomic
+def mediation_update(*, actor, case: MediationCase, **data) -> MediationCase:
+    """Change a mediation case; a returned case goes back to the verification queue."""
+    case = MediationCase.objects.select_for_update().get(pk=case.pk)
+    _require_recorder(actor, case.organization)
+    if case.status == VerificationStatus.VERIFIED:
+        raise ValidationError(ACTIVITY_VERIFIED_LOCKED)
+    data = {key: value for key, value in data.items() if key in MEDIATION_FIELDS}
+    _clean_text(data, "parties_summary")
+    if "organization" in data:
+        _require_recorder(actor, data["organization"])
+    changes = field_changes(case, data)
+    for field, value in data.items():
+        setattr(case, field, value)
+    _check_summary(case.parties_summary)
+    update_fields = list(changes)
+    if case.status == VerificationStatus.RETURNED:
+        changes["status"] = [case.status, VerificationStatus.SUBMITTED]
+        case.status = VerificationStatus.SUBMITTED
+        case.return_reason = ""
+        update_fields += ["status", "return_reason"]
+    case.full_clean()
+    if changes:
+        case.save(update_fields=update_fields)
+        audit_record(
+            actor=actor, action="mediation.update", obj=case, summary=str(case), changes=changes
+        )
+    return case
+
+
+@transaction.atomic
+def mediation_verify(*, actor, case: MediationCase) -> MediationCase:
+    case = MediationCase.objects.select_for_update().get(pk=case.pk)
+    return _decide(
+        actor=actor,
+        record=case,
+        community=case.community,
+        verify=True,
+        reason="",
+        label="mediation",
+    )
+
+
+@transaction.atomic
+def mediation_return(*, actor, case: MediationCase, reason: str) -> MediationCase:
+    case = MediationCase.objects.select_for_update().get(pk=case.pk)
+    return _decide(
+        actor=actor,
+        record=case,
+        community=case.community,
+        verify=False,
+        reason=reason,
+        label="mediation",
+    )
+
+
+def _check_score_and_comment(score: int, comment: str) -> str:
+    if score not in (1, 2, 3, 4, 5):
+        raise ValidationError({"score": FEEDBACK_SCORE_RANGE})
+    comment = normalize_text(comment or "")
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError({"comment": FEEDBACK_COMMENT_TOO_LONG})
+    if _LINK.search(comment):
+        raise ValidationError({"comment": FEEDBACK_COMMENT_LINK})
+    if _REPEATED.search(comment):
+        raise ValidationError({"comment": FEEDBACK_COMMENT_REPEATED})
+    return comment
+
+
+@transaction.atomic
+def feedback_submit_public(
+    *,
+    activity_token: str,
+    score: int,
+    comment: str,
+    fingerprint: str,
+    now: datetime.datetime,
+    address: str = "",
+) -> Feedback:
+    """A resident's rating through the activity's QR link: no account, rate-limited.
+
+    `fingerprint` hashes the IP and user agent (one rating per device and activity);
+    `address` hashes the IP alone. Ten ratings a minute from one device or address are
+    accepted, the eleventh refused.
+    """
+    activity = Activity.objects.select_related("lead_organization").get(
+        feedback_token=activity_token
+    )
+    closes_on = activity.feedback_closes_on or activity.default_feedback_closes_on()
+    if timezone.localdate(now) > closes_on:
+        raise ValidationError(FEEDBACK_CLOSED % {"date": closes_on.isoformat()})
+    recent = Feedback.objects.filter(created_at__gt=now - RATE_LIMIT_WINDOW)
+    same_client = recent.filter(fingerprint=fingerprint)
+    if address:
+        same_client = recent.filter(fingerprint=fingerprint) | recent.filter(address_hash=address)
+    if same_client.count() >= RATE_LIMIT_PER_MINUTE:
+        raise ValidationError(FEEDBACK_RATE_LIMITED)
+    if Feedback.objects.filter(activity=activity, fingerprint=fingerprint).exists():
+        raise ValidationError(FEEDBACK_ALREADY_RATED)
+    comment = _check_score_and_comment(score, comment)
+    feedback = Feedback(
+        activity=activity,
+        organization=activity.lead_organization,
+        score=score,
+        comment=comment,
+        source=Feedback.Source.RESIDENT_FORM,
+        fingerprint=fingerprint,
+        address_hash=address,
+        created_at=now,
+    )
+    feedback.full_clean()
+    feedback.save()
+    audit_record(actor=None, action="feedback.public", obj=feedback, summary=str(score))
+    return feedback
+
+
+@transaction.atomic
+def feedback_record_phone_survey(
+    *, actor, organization, activity: Activity | None = None, score: int, comment: str = ""
+) -> Feedback:
+    """Staff enter the result of a phone survey of residents."""
+    if not can_record_phone_survey(actor, organization):
+        raise PermissionDenied
+    if activity is not None and activity.lead_organization_id != organization.pk:
+        raise PermissionDenied
+    comment = _check_score_and_comment(score, comment)
+    feedback = Feedback(
+        activity=activity,
+        organization=organization,
+        score=score,
+        comment=comment,
+        source=Feedback.Source.PHONE_SURVEY,
+        recorded_by=actor,
+    )
+    feedback.full_clean()
+    feedback.save()
+    audit_record(actor=actor, action="feedback.phone", obj=feedback, summary=str(score))
+    return feedback

@@ -1,0 +1,95 @@
+"""Matrix rows of the activities pages: records, verification, feedback and the public rating.
+
+Statuses are for (county_admin, township_staff, secretary, official, org_contact). "own"
+records are led by org A1 and serve community A1 (the secretary's); "far" ones belong to
+org B1 in township B. The public rating pages answer 200 to everyone, anonymous included.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from tests.activities.factories import ActivityFactory, MediationCaseFactory
+from tests.venues.factories import BookingFactory, RoomFactory, ServiceCenterFactory
+from venues.models import Booking
+
+
+def _used_booking(community, organization) -> int:
+    start = timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate() - datetime.timedelta(days=2), datetime.time(10)
+        )
+    )
+    return BookingFactory(
+        room=RoomFactory(center=ServiceCenterFactory(community=community)),
+        organization=organization,
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        status=Booking.Status.USED,
+    ).pk
+
+
+TARGETS = {
+    "activities:activity:own": lambda c: ActivityFactory(lead_organization=c.org_a1).pk,
+    "activities:activity:far": lambda c: ActivityFactory(lead_organization=c.org_b1).pk,
+    "activities:case:own": lambda c: MediationCaseFactory(organization=c.org_a1).pk,
+    "activities:case:far": lambda c: MediationCaseFactory(organization=c.org_b1).pk,
+    "activities:org:own": lambda c: {"org_pk": c.org_a1.pk},
+    "activities:org:far": lambda c: {"org_pk": c.org_b1.pk},
+    "activities:booking:own": lambda c: {"booking_pk": _used_booking(c.community_a1, c.org_a1)},
+    "activities:booking:far": lambda c: {"booking_pk": _used_booking(c.community_b1, c.org_b1)},
+    "activities:token:far": lambda c: {
+        "token": ActivityFactory(lead_organization=c.org_b1).feedback_token
+    },
+}
+
+ALL_200 = (200, 200, 200, 200, 200)
+FAR_404 = (200, 404, 404, 200, 404)
+RECORDERS = (200, 200, 200, 403, 200)
+RECORDERS_REDIRECT = (302, 302, 302, 403, 302)
+FAR_RECORD = (200, 404, 404, 403, 404)
+FAR_RECORD_REDIRECT = (302, 404, 404, 403, 404)
+VERIFIERS = (200, 200, 200, 403, 403)
+VERIFIERS_REDIRECT = (302, 302, 302, 403, 403)
+
+MATRIX = {
+    ("activities:activity_list", None, "get"): ALL_200,
+    ("activities:activity_create", None, "get"): RECORDERS,
+    ("activities:activity_create", None, "post"): RECORDERS,
+    ("activities:activity_detail", "activities:activity:own", "get"): ALL_200,
+    ("activities:activity_detail", "activities:activity:far", "get"): FAR_404,
+    ("activities:activity_print", "activities:activity:own", "get"): ALL_200,
+    ("activities:activity_print", "activities:activity:far", "get"): FAR_404,
+    ("activities:activity_qr_svg", "activities:activity:own", "get"): ALL_200,
+    ("activities:activity_qr_svg", "activities:activity:far", "get"): FAR_404,
+    ("activities:activity_qr_png", "activities:activity:own", "get"): ALL_200,
+    ("activities:activity_qr_png", "activities:activity:far", "get"): FAR_404,
+    ("activities:activity_update", "activities:activity:own", "get"): RECORDERS,
+    ("activities:activity_update", "activities:activity:own", "post"): RECORDERS,
+    ("activities:activity_update", "activities:activity:far", "get"): FAR_RECORD,
+    ("activities:activity_update", "activities:activity:far", "post"): FAR_RECORD,
+    ("activities:activity_decide", "activities:activity:own", "post"): VERIFIERS_REDIRECT,
+    ("activities:activity_decide", "activities:activity:far", "post"): FAR_RECORD_REDIRECT,
+    ("activities:activity_from_booking", "activities:booking:own", "get"): RECORDERS,
+    ("activities:activity_from_booking", "activities:booking:own", "post"): RECORDERS_REDIRECT,
+    ("activities:activity_from_booking", "activities:booking:far", "get"): FAR_RECORD,
+    ("activities:activity_from_booking", "activities:booking:far", "post"): FAR_RECORD_REDIRECT,
+    ("activities:verification_queue", None, "get"): VERIFIERS,
+    ("activities:mediation_list", None, "get"): ALL_200,
+    ("activities:mediation_create", None, "get"): RECORDERS,
+    ("activities:mediation_create", None, "post"): RECORDERS,
+    ("activities:mediation_update", "activities:case:own", "get"): RECORDERS,
+    ("activities:mediation_update", "activities:case:own", "post"): RECORDERS,
+    ("activities:mediation_update", "activities:case:far", "get"): FAR_RECORD,
+    ("activities:mediation_update", "activities:case:far", "post"): FAR_RECORD,
+    ("activities:mediation_decide", "activities:case:own", "post"): VERIFIERS_REDIRECT,
+    ("activities:mediation_decide", "activities:case:far", "post"): FAR_RECORD_REDIRECT,
+    ("activities:organization_feedback", "activities:org:own", "get"): ALL_200,
+    ("activities:organization_feedback", "activities:org:far", "get"): FAR_404,
+    ("activities:phone_survey_create", "activities:org:own", "get"): VERIFIERS,
+    ("activities:phone_survey_create", "activities:org:own", "post"): VERIFIERS,
+    ("activities:phone_survey_create", "activities:org:far", "get"): FAR_RECORD,
+    # The resident's rating page and its thank-you page: public, whoever asks.
+    ("activities:feedback_public", "activities:token:far", "get"): ALL_200,
+    ("activities:feedback_thanks", "activities:token:far", "get"): ALL_200,
+}
