@@ -322,3 +322,28 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.score}"
+
+
+class ActivityPhoto(models.Model):
+    """A photo of an activity, served only to users who may see the activity."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="photos"
+    )
+    image = models.ImageField(_("photo"), upload_to="activity-photos/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity photo")
+        verbose_name_plural = _("activity photos")
+        ordering = ["activity", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.activity} #{self.pk}"

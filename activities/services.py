@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import re
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity, Feedback, MediationCase, VerificationStatus
+from activities.models import (
+    Activity,
+    ActivityPhoto,
+    Feedback,
+    MediationCase,
+    VerificationStatus,
+)
 from activities.permissions import can_record_for, can_record_phone_survey, can_verify
+from activities.photos import MAX_PHOTOS_PER_ACTIVITY, PHOTO_LIMIT_REACHED, check_photo
 from core.identifiers import normalize_text
 from core.services import audit_record, field_changes
 from venues.models import Booking
@@ -429,3 +437,27 @@ def feedback_record_phone_survey(
     feedback.save()
     audit_record(actor=actor, action="feedback.phone", obj=feedback, summary=str(score))
     return feedback
+
+
+@transaction.atomic
+def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") -> ActivityPhoto:
+    """Attach a checked JPEG or PNG photo to an activity that is not yet verified."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    _require_recorder(actor, activity.lead_organization)
+    if activity.status == VerificationStatus.VERIFIED:
+        raise ValidationError(ACTIVITY_VERIFIED_LOCKED)
+    if activity.photos.count() >= MAX_PHOTOS_PER_ACTIVITY:
+        raise ValidationError({"image": PHOTO_LIMIT_REACHED})
+    extension = check_photo(upload)
+    # The stored name is ours: the uploaded name never reaches the disk.
+    upload.name = f"{activity.pk}-{secrets.token_hex(8)}.{extension}"
+    photo = ActivityPhoto(
+        activity=activity,
+        image=upload,
+        caption=normalize_text(caption or "")[:100],
+        uploaded_by=actor,
+    )
+    photo.full_clean()
+    photo.save()
+    audit_record(actor=actor, action="activity.photo_add", obj=activity, summary=upload.name)
+    return photo

@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/decide/", views.activity_decide, name="activity_decide"),
     path("<int:pk>/print/", views.activity_print, name="activity_print"),
     path("<int:pk>/qr.svg", views.activity_qr_svg, name="activity_qr_svg"),
+    path("<int:pk>/photos/add/", views.activity_photo_add, name="activity_photo_add"),
+    path("photos/<int:pk>/", views.activity_photo, name="activity_photo"),
     path("<int:pk>/qr.png", views.activity_qr_png, name="activity_qr_png"),
     path(
         "from-booking/<int:booking_pk>/", views.activity_from_booking, name="activity_from_booking"

@@ -29,7 +29,29 @@ def _used_booking(community, organization) -> int:
     ).pk
 
 
+def _photo(organization) -> int:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from activities.models import ActivityPhoto
+    from tests.accounts.factories import UserFactory
+
+    activity = ActivityFactory(lead_organization=organization)
+    return ActivityPhoto.objects.create(
+        activity=activity,
+        image=SimpleUploadedFile("p.png", PNG_1PX),
+        uploaded_by=UserFactory(),
+    ).pk
+
+
+# A 1×1 PNG.
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
+
 TARGETS = {
+    "activities:photo:own": lambda c: _photo(c.org_a1),
+    "activities:photo:far": lambda c: _photo(c.org_b1),
     "activities:activity:own": lambda c: ActivityFactory(lead_organization=c.org_a1).pk,
     "activities:activity:far": lambda c: ActivityFactory(lead_organization=c.org_b1).pk,
     "activities:case:own": lambda c: MediationCaseFactory(organization=c.org_a1).pk,
@@ -53,6 +75,10 @@ VERIFIERS = (200, 200, 200, 403, 403)
 VERIFIERS_REDIRECT = (302, 302, 302, 403, 403)
 
 MATRIX = {
+    ("activities:activity_photo_add", "activities:activity:own", "post"): (302, 302, 302, 403, 302),
+    ("activities:activity_photo_add", "activities:activity:far", "post"): (302, 404, 404, 403, 404),
+    ("activities:activity_photo", "activities:photo:own", "get"): (200, 200, 200, 200, 200),
+    ("activities:activity_photo", "activities:photo:far", "get"): (200, 404, 404, 200, 404),
     ("activities:activity_list", None, "get"): ALL_200,
     ("activities:activity_create", None, "get"): RECORDERS,
     ("activities:activity_create", None, "post"): RECORDERS,
