@@ -19,7 +19,12 @@ from activities.models import (
     VerificationStatus,
 )
 from activities.permissions import can_record_for, can_record_phone_survey, can_verify
-from activities.photos import MAX_PHOTOS_PER_ACTIVITY, PHOTO_LIMIT_REACHED, check_photo
+from activities.photos import (
+    MAX_PHOTOS_PER_ACTIVITY,
+    PHOTO_LIMIT_REACHED,
+    check_photo,
+    reencode_without_metadata,
+)
 from core.identifiers import normalize_text
 from core.services import audit_record, field_changes
 from venues.models import Booking
@@ -449,15 +454,16 @@ def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") 
     if activity.photos.count() >= MAX_PHOTOS_PER_ACTIVITY:
         raise ValidationError({"image": PHOTO_LIMIT_REACHED})
     extension = check_photo(upload)
+    clean = reencode_without_metadata(upload, extension)
     # The stored name is ours: the uploaded name never reaches the disk.
-    upload.name = f"{activity.pk}-{secrets.token_hex(8)}.{extension}"
+    clean.name = f"{activity.pk}-{secrets.token_hex(8)}.{extension}"
     photo = ActivityPhoto(
         activity=activity,
-        image=upload,
+        image=clean,
         caption=normalize_text(caption or "")[:100],
         uploaded_by=actor,
     )
     photo.full_clean()
     photo.save()
-    audit_record(actor=actor, action="activity.photo_add", obj=activity, summary=upload.name)
+    audit_record(actor=actor, action="activity.photo_add", obj=activity, summary=clean.name)
     return photo

@@ -111,3 +111,21 @@ def test_the_tenth_photo_is_refused(activity, org_contact, client):
 
     assert str(photos.PHOTO_LIMIT_REACHED) in response.content.decode()
     assert ActivityPhoto.objects.count() == photos.MAX_PHOTOS_PER_ACTIVITY
+
+
+def test_stored_photos_lose_their_exif_metadata(activity, org_contact, client):
+    # given a JPEG whose EXIF carries a GPS block and the camera's make
+    exif = Image.Exif()
+    exif[0x010F] = "居民手机"  # Make
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 0.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), "blue").save(buffer, format="JPEG", exif=exif)
+    assert Image.open(io.BytesIO(buffer.getvalue())).getexif()
+    client.force_login(org_contact)
+
+    upload(client, activity, buffer.getvalue(), name="photo.jpg")
+
+    stored = ActivityPhoto.objects.get()
+    with stored.image.open("rb") as handle, Image.open(handle) as image:
+        assert image.format == "JPEG"
+        assert dict(image.getexif()) == {}
