@@ -48,13 +48,37 @@ class VerifiableQuerySet(ScopedQuerySet):
         )
 
 
+class VerifiableRecord(models.Model):
+    """What a record needs to be verified by a community or returned with a reason."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.SUBMITTED,
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    return_reason = models.CharField(_("reason for returning"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class ActivityQuerySet(VerifiableQuerySet):
     township_lookup = "community_served__township"
     community_lookup = "community_served"
     organization_lookup = "lead_organization"
 
 
-class Activity(models.Model):
+class Activity(VerifiableRecord):
     """One activity or service an organisation led."""
 
     class Kind(models.TextChoices):
@@ -110,22 +134,6 @@ class Activity(models.Model):
     )
     help_cases = models.PositiveIntegerField(_("help cases to vulnerable people"), default=0)
     description = models.TextField(_("description"), blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=VerificationStatus.choices,
-        default=VerificationStatus.SUBMITTED,
-    )
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    return_reason = models.CharField(_("reason for returning"), max_length=200, blank=True)
     feedback_token = models.CharField(
         _("feedback token"), max_length=32, unique=True, default=new_feedback_token, editable=False
     )
@@ -179,7 +187,7 @@ class MediationCaseQuerySet(VerifiableQuerySet):
         return self.filter(occurred_on__gte=start, occurred_on__lte=end)
 
 
-class MediationCase(models.Model):
+class MediationCase(VerifiableRecord):
     """One dispute an organisation helped mediate."""
 
     class Kind(models.TextChoices):
@@ -215,22 +223,6 @@ class MediationCase(models.Model):
         on_delete=models.PROTECT,
         related_name="mediation_cases",
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=VerificationStatus.choices,
-        default=VerificationStatus.SUBMITTED,
-    )
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    return_reason = models.CharField(_("reason for returning"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
