@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "party_branches",
     "venues",
     "activities",
+    "scoring",
+    "exports",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
