@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from exports.views import exports, imports
 
 app_name = "exports"
 
-urlpatterns: list = []
+urlpatterns = exports.urlpatterns + imports.urlpatterns

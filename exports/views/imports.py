@@ -1,0 +1,3 @@
+"""Pages of import jobs."""
+
+urlpatterns: list = []
