@@ -37,7 +37,7 @@ def ledger(county):
         organization.save()
     county.org_b1.category = charity
     county.org_b1.save()
-    zombie = OrganizationFactory(
+    OrganizationFactory(
         community=county.community_a2, category=charity, status=Organization.Status.SUSPECTED_ZOMBIE
     )
     flagged = OrganizationFactory(community=county.community_b1, category=charity)
