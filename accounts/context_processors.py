@@ -30,6 +30,7 @@ OVERSEERS = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.OFFICIAL})
 
 MENU = (
     MenuEntry(_("Home"), "home", ALL_ROLES),
+    MenuEntry(_("County overview"), "dashboards:overview", OVERSEERS),
     MenuEntry(_("Organisations"), "orgs:organization_list", ALL_ROLES, LEDGER),
     MenuEntry(_("People"), "orgs:person_list", ALL_ROLES - {Role.ORG_CONTACT}, LEDGER),
     MenuEntry(_("Merges"), "orgs:merge_list", OVERSEERS, LEDGER),

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, MediationCase, VerificationStatus
-from areas.models import Community
+from areas.models import Community, Township
 from orgs.models import Organization
 
 
@@ -34,6 +34,12 @@ class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
         queryset=Community.objects.none(),
         empty_label=_("All communities"),
     )
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township"),
+        field_name="community_served__township",
+        queryset=Township.objects.none(),
+        empty_label=_("All townships"),
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=VerificationStatus.choices, empty_label=_("Any status")
     )
@@ -52,7 +58,16 @@ class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["q", "organization", "kind", "community", "status", "date_from", "date_to"]
+        fields = [
+            "q",
+            "organization",
+            "kind",
+            "community",
+            "township",
+            "status",
+            "date_from",
+            "date_to",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +75,7 @@ class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
             "name"
         )
         self.filters["community"].queryset = Community.objects.visible_to(user).order_by("code")
+        self.filters["township"].queryset = Township.objects.visible_to(user).order_by("code")
         self._style()
 
 
@@ -78,14 +94,33 @@ class MediationFilter(_ScopedChoicesMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=VerificationStatus.choices, empty_label=_("Any status")
     )
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township"),
+        field_name="community__township",
+        queryset=Township.objects.none(),
+        empty_label=_("All townships"),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        field_name="occurred_on",
+        lookup_expr="gte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"),
+        field_name="occurred_on",
+        lookup_expr="lte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
 
     class Meta:
         model = MediationCase
-        fields = ["organization", "kind", "outcome", "status"]
+        fields = ["organization", "kind", "outcome", "status", "township", "date_from", "date_to"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["organization"].queryset = Organization.objects.visible_to(user).order_by(
             "name"
         )
+        self.filters["township"].queryset = Township.objects.visible_to(user).order_by("code")
         self._style()

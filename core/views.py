@@ -4,12 +4,21 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.roles import Role
 from core.health import health_report
 
 
 def home(request):
-    """The start page: what the user's role may open."""
-    return render(request, "core/home.html")
+    """The start page: the work waiting for the user's role (officials: the overview)."""
+    # The dashboards app reads every other app; imported here to keep core independent.
+    from dashboards.home import home_context
+    from dashboards.selectors import parse_year
+    from dashboards.views import overview_context
+
+    context = home_context(user=request.user)
+    if context["home_role"] == Role.OFFICIAL:
+        context.update(overview_context(user=request.user, township=None, year=parse_year("")))
+    return render(request, "core/home.html", context)
 
 
 @login_not_required

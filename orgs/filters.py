@@ -16,6 +16,7 @@ CREDIT_LIST_ANY = "any"
 GRADE_EXPIRED = "expired"
 PARTY_HAS_BRANCH = "branch"
 PARTY_NO_BRANCH = "no_branch"
+WATCH_ZOMBIE = "zombie"
 
 # URL value of each sortable column -> the field it orders by.
 SORTABLE_COLUMNS = {
@@ -98,6 +99,17 @@ class OrganizationFilter(django_filters.FilterSet):
         ],
         empty_label=_("Party branch: all"),
         method="filter_party_coverage",
+    )
+    watch = django_filters.ChoiceFilter(
+        label=_("Zombie watch"),
+        choices=[(WATCH_ZOMBIE, _("Suspected zombie or flagged for review"))],
+        empty_label=_("Zombie watch: all"),
+        method="filter_watch",
+    )
+    verified_before = django_filters.DateFilter(
+        label=_("Not verified since"),
+        method="filter_verified_before",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
     ledger_keeper = django_filters.ModelChoiceFilter(
         label=_("Ledger keeper"), queryset=Organization.objects.none(), empty_label=_("Any keeper")
@@ -189,6 +201,15 @@ class OrganizationFilter(django_filters.FilterSet):
         if value == PARTY_NO_BRANCH:
             return queryset.exclude(Exists(active_branch))
         return queryset
+
+    def filter_watch(self, queryset, name, value):
+        if value == WATCH_ZOMBIE:
+            return queryset.filter(suspected_zombie=True)
+        return queryset
+
+    def filter_verified_before(self, queryset, name, value):
+        # Never verified counts as not verified since the day.
+        return queryset.filter(Q(last_verified_on__lt=value) | Q(last_verified_on__isnull=True))
 
     def filter_grade(self, queryset, name, value):
         if value == GRADE_EXPIRED:

@@ -8,6 +8,7 @@ from accounts.context_processors import menu_for
 
 # persona -> the menu entries (URL names) it sees
 LEDGER = ["home", "orgs:organization_list", "orgs:person_list"]
+OVERVIEW = ["dashboards:overview"]
 OVERSIGHT = ["orgs:merge_list", "orgs:zombie_list"]
 ACTIVITIES = ["activities:activity_list"]
 VERIFY = ["activities:verification_queue"]
@@ -21,7 +22,9 @@ UTILISATION = ["venues:utilisation"]
 AREAS = ["areas:township_list", "areas:community_list"]
 EXPECTED_MENUS = {
     "county_admin": [
-        *LEDGER,
+        "home",
+        *OVERVIEW,
+        *LEDGER[1:],
         *OVERSIGHT,
         *ACTIVITIES,
         *VERIFY,
@@ -35,7 +38,9 @@ EXPECTED_MENUS = {
         *AREAS,
     ],
     "township_staff": [
-        *LEDGER,
+        "home",
+        *OVERVIEW,
+        *LEDGER[1:],
         *OVERSIGHT,
         *ACTIVITIES,
         *VERIFY,
@@ -60,7 +65,9 @@ EXPECTED_MENUS = {
         *AREAS,
     ],
     "official": [
-        *LEDGER,
+        "home",
+        *OVERVIEW,
+        *LEDGER[1:],
         *OVERSIGHT,
         *ACTIVITIES,
         *MEDIATION,

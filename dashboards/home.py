@@ -1,0 +1,221 @@
+"""The home page per role: the work waiting for the person, each item linking to its records."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.scoping import scope_for
+from activities.models import Activity
+from activities.selectors import verification_queue
+from dashboards.selectors import link
+from orgs.models import AnnualInspection, Organization
+from orgs.selectors.oversight import merge_list, zombie_flag_list
+from party_branches import rules as quarters
+from party_branches.compliance import branch_compliance
+from party_branches.models import Branch, InstructorAssignment
+from scoring.models import QuarterScore, RankingRun
+from venues.models import Booking
+from venues.selectors import approval_queue, my_bookings
+
+PREVIEW = 5
+STALE_DAYS = 90
+RECENT_MERGE_DAYS = 30
+RUNS_SHOWN = 5
+
+
+def county_admin_home(*, user) -> dict:
+    """Zombie flags to confirm, recent merges, the latest ranking runs (and export jobs)."""
+    today = timezone.localdate()
+    flags = zombie_flag_list(user=user)
+    merges = merge_list(user=user).filter(
+        merged_on__gte=today - datetime.timedelta(days=RECENT_MERGE_DAYS)
+    )
+    return {
+        "zombie_count": flags.count(),
+        "zombie_flags": list(flags[:PREVIEW]),
+        "zombie_url": link("orgs:zombie_list", state="open"),
+        "merge_count": merges.count(),
+        "merges": list(merges[:PREVIEW]),
+        "merge_days": RECENT_MERGE_DAYS,
+        "ranking_runs": list(
+            RankingRun.objects.select_related("requested_by").order_by("-created_at", "-pk")[
+                :RUNS_SHOWN
+            ]
+        ),
+        # TODO(integrator): the export jobs of exports.models.ExportJob (another helper's work)
+        # go here: the user's latest jobs with their status, progress and download link.
+        "export_jobs": None,
+    }
+
+
+def stale_organizations(*, user, today: datetime.date | None = None):
+    """Organisations in normal status whose record was not verified for 90 days (or ever)."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=STALE_DAYS)
+    return (
+        Organization.objects.visible_to(user)
+        .filter(status=Organization.Status.NORMAL)
+        .filter(Q(last_verified_on__lt=cutoff) | Q(last_verified_on__isnull=True))
+        .select_related("community")
+        .order_by("last_verified_on", "name", "pk")
+    ), cutoff
+
+
+def township_staff_home(*, user) -> dict:
+    """Records not verified for 90 days and branches behind on organisational life."""
+    today = timezone.localdate()
+    scope = scope_for(user)
+    stale, cutoff = stale_organizations(user=user, today=today)
+    quarter = quarters.quarter_of(today)
+    rows = branch_compliance(
+        branches_qs=Branch.objects.visible_to(user), quarter=quarter, today=today
+    )
+    behind = [row for row in rows if row.behind]
+    return {
+        "stale_count": stale.count(),
+        "stale": list(stale[:PREVIEW]),
+        "stale_days": STALE_DAYS,
+        "stale_url": link(
+            "orgs:organization_list",
+            status=Organization.Status.NORMAL,
+            verified_before=cutoff.isoformat(),
+            township=scope.township_id,
+            o="verified",
+        ),
+        "behind_count": len(behind),
+        "behind": behind[:PREVIEW],
+        "quarter": quarters.format_quarter(quarter),
+        "behind_url": link(
+            "party_branches:compliance_board",
+            quarter=quarters.format_quarter(quarter),
+            township=scope.township_id,
+        ),
+        "overview_url": reverse("dashboards:township_overview", kwargs={"pk": scope.township_id})
+        if scope.township_id
+        else "",
+    }
+
+
+def secretary_home(*, user) -> dict:
+    """Bookings to approve, records to verify and today's bookings in the community's centres."""
+    scope = scope_for(user)
+    today = timezone.localdate()
+    approvals = approval_queue(user=user)
+    activities, cases = verification_queue(user=user)
+    start = datetime.datetime.combine(
+        today, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    todays = (
+        Booking.objects.visible_to(user)
+        .filter(
+            room__center__community_id=scope.community_id,
+            start__gte=start,
+            start__lt=start + datetime.timedelta(days=1),
+            status__in=[
+                Booking.Status.PENDING,
+                Booking.Status.CONFIRMED,
+                Booking.Status.USED,
+            ],
+        )
+        .select_related("room__center", "organization")
+        .order_by("start", "pk")
+    )
+    todays_list = list(todays)
+    centers = {booking.room.center for booking in todays_list}
+    return {
+        "approval_count": approvals.count(),
+        "approvals": list(approvals[:PREVIEW]),
+        "verify_activity_count": activities.count(),
+        "verify_case_count": cases.count(),
+        "verify_activities": list(activities[:PREVIEW]),
+        "todays_bookings": todays_list,
+        "todays_centers": sorted(centers, key=lambda center: center.name),
+    }
+
+
+def org_contact_home(*, user) -> dict:
+    """The group's bookings, its latest score and what it is missing."""
+    scope = scope_for(user)
+    organization = (
+        Organization.objects.visible_to(user)
+        .filter(pk=scope.organization_id)
+        .select_related("community")
+        .first()
+    )
+    if organization is None:
+        return {"organization": None}
+    today = timezone.localdate()
+    quarter = quarters.quarter_of(today)
+    quarter_start, _quarter_end = quarters.quarter_bounds(quarter)
+    upcoming = my_bookings(user=user).filter(
+        end__gte=timezone.now(),
+        status__in=[Booking.Status.PENDING, Booking.Status.CONFIRMED],
+    )
+    score = (
+        QuarterScore.objects.visible_to(user)
+        .filter(organization=organization)
+        .order_by("-year", "-quarter")
+        .first()
+    )
+    verified_this_quarter = (
+        Activity.objects.visible_to(user)
+        .filter(lead_organization=organization)
+        .verified()
+        .in_period(quarter_start, today)
+        .exists()
+    )
+    has_branch = Branch.objects.active(today).filter(organizations=organization).exists()
+    has_instructor = (
+        InstructorAssignment.objects.active(today).filter(organization=organization).exists()
+    )
+    inspection_year = today.year - 1
+    inspected = AnnualInspection.objects.filter(
+        organization=organization, year=inspection_year
+    ).exists()
+    detail = reverse("orgs:organization_detail", kwargs={"pk": organization.pk})
+    missing = []
+    if not verified_this_quarter:
+        missing.append(
+            {"key": "activity", "url": reverse("activities:activity_create"), "quarter": quarter}
+        )
+    if not has_branch and not has_instructor:
+        missing.append({"key": "branch", "url": f"{detail}#party"})
+    if not inspected:
+        missing.append({"key": "inspection", "url": f"{detail}#oversight", "year": inspection_year})
+    return {
+        "organization": organization,
+        "organization_url": detail,
+        "bookings": list(upcoming[:PREVIEW]),
+        "booking_count": upcoming.count(),
+        "score": score,
+        "score_quarter": quarters.format_quarter((score.year, score.quarter)) if score else "",
+        "missing": missing,
+        "quarter": quarters.format_quarter(quarter),
+    }
+
+
+HOMES = {
+    Role.COUNTY_ADMIN: county_admin_home,
+    Role.TOWNSHIP_STAFF: township_staff_home,
+    Role.SECRETARY: secretary_home,
+    Role.ORG_CONTACT: org_contact_home,
+}
+
+
+def home_role(user) -> str:
+    """The role whose home page the user gets (superusers without a role: county admin's)."""
+    if user.is_superuser and not user.role:
+        return Role.COUNTY_ADMIN
+    return user.role or ""
+
+
+def home_context(*, user) -> dict:
+    """The work waiting for the user, by role (officials get the overview from the view)."""
+    role = home_role(user)
+    builder = HOMES.get(role)
+    return {"home_role": role, "work": builder(user=user) if builder else {}}

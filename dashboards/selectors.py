@@ -1,0 +1,488 @@
+"""The county overview's figures: aggregate queries over the other apps, scoped and cached.
+
+Every figure is computed by the database (grouped counts and sums) from the user's
+`visible_to` querysets, narrowed by the chosen township; a figure's link opens the list behind it
+with filter parameters that list's FilterSet understands, so the list's total equals the figure.
+The whole overview costs a fixed number of queries whatever the size of the county, and is kept
+in the cache for `DASHBOARD_CACHE_SECONDS` (60 s by default) per scope and filters.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from accounts.scoping import scope_for
+from activities.models import Activity, MediationCase
+from areas.models import Township
+from orgs.models import Membership, Organization, ZombieFlag
+from party_branches import rules as quarters
+from party_branches.selectors import COVERAGE_FIGURES, coverage
+from scoring.models import QuarterScore
+from venues.models import ServiceCenter
+from venues.selectors import utilisation
+
+CACHE_VERSION = 1
+DEFAULT_CACHE_SECONDS = 60
+TOP_COUNT = 10
+MOVERS_COUNT = 5
+YEARS_OFFERED = 5
+
+
+def cache_seconds() -> int:
+    return getattr(settings, "DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+
+
+def link(url_name: str, **params) -> str:
+    """A list page's URL with the filter parameters that narrow it to a figure."""
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return reverse(url_name) + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True)
+class OverviewFilters:
+    """What narrows every figure: a township (None for the whole scope) and a year."""
+
+    township_id: int | None
+    year: int
+
+    @property
+    def quarter(self) -> tuple[int, int]:
+        """The ranking quarter: the running one this year, the last one of a past year."""
+        current = quarters.quarter_of(timezone.localdate())
+        return current if self.year >= current[0] else (self.year, 4)
+
+    @property
+    def month(self) -> datetime.date:
+        """The utilisation month: this month this year, December of a past year."""
+        today = timezone.localdate()
+        return today.replace(day=1) if self.year >= today.year else datetime.date(self.year, 12, 1)
+
+
+def years_offered() -> list[int]:
+    this_year = timezone.localdate().year
+    return [this_year - offset for offset in range(YEARS_OFFERED)]
+
+
+def parse_year(value) -> int:
+    """The year asked for when it is one of those offered, else this year."""
+    offered = years_offered()
+    return int(value) if str(value).isdigit() and int(value) in offered else offered[0]
+
+
+def _month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, month, 1), datetime.date(
+        year, month, calendar.monthrange(year, month)[1]
+    )
+
+
+def _aware(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+# --- The pieces ----------------------------------------------------------------------------
+
+
+def organization_figures(*, organizations, filters: OverviewFilters) -> dict:
+    """Organisations by category, township and status, from one grouped query."""
+    township = filters.township_id
+    grouped = (
+        organizations.order_by()
+        .values(
+            "category_id",
+            "category__name",
+            "category__sort_order",
+            "community__township_id",
+            "community__township__name",
+            "community__township__code",
+            "status",
+        )
+        .annotate(n=Count("pk"))
+    )
+    by_category: dict = {}
+    by_township: dict = {}
+    by_status: dict = {}
+    total = 0
+    for row in grouped:
+        total += row["n"]
+        category = by_category.setdefault(
+            row["category_id"],
+            {
+                "label": row["category__name"] or _("No category"),
+                "count": 0,
+                "sort": (row["category__sort_order"] or 0, row["category__name"] or ""),
+                "url": link(
+                    "orgs:organization_list", category=row["category_id"], township=township
+                )
+                if row["category_id"]
+                else "",
+            },
+        )
+        category["count"] += row["n"]
+        area = by_township.setdefault(
+            row["community__township_id"],
+            {
+                "label": row["community__township__name"],
+                "count": 0,
+                "sort": row["community__township__code"],
+                "url": link("orgs:organization_list", township=row["community__township_id"]),
+            },
+        )
+        area["count"] += row["n"]
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+    statuses = [
+        {
+            "label": str(label),
+            "count": by_status.get(value, 0),
+            "url": link("orgs:organization_list", status=value, township=township),
+        }
+        for value, label in Organization.Status.choices
+    ]
+    return {
+        "total": total,
+        "total_url": link("orgs:organization_list", township=township),
+        "by_category": sorted(by_category.values(), key=lambda row: row["sort"]),
+        "by_township": sorted(by_township.values(), key=lambda row: row["sort"]),
+        "by_status": statuses,
+    }
+
+
+def member_figures(*, memberships, filters: OverviewFilters) -> dict:
+    """Current memberships of the organisations in view."""
+    return {
+        "count": memberships.current().count(),
+        "url": link("orgs:organization_list", township=filters.township_id, o="-members"),
+    }
+
+
+COVERAGE_LABELS = {
+    "total": gettext_lazy("Active organisations"),
+    "with_branch": gettext_lazy("With an active branch"),
+    "with_instructor": gettext_lazy("With an active instructor"),
+    "covered": gettext_lazy("Covered (branch or instructor)"),
+    "uncovered": gettext_lazy("Uncovered (neither branch nor instructor)"),
+    "eligible": gettext_lazy("Eligible for a branch but without one"),
+}
+
+
+def coverage_figures(*, organizations, filters: OverviewFilters) -> dict:
+    """两个覆盖 today, from party_branches' one aggregate query."""
+    figures = coverage(organizations_qs=organizations.active(), on=timezone.localdate())
+    total = figures["total"]
+    rows = [
+        {
+            "key": figure,
+            "label": str(COVERAGE_LABELS[figure]),
+            "count": getattr(total, figure),
+            "url": link(
+                "party_branches:coverage_organizations",
+                figure=figure,
+                township=filters.township_id,
+            ),
+        }
+        for figure in COVERAGE_FIGURES
+    ]
+    return {"rows": rows, "covered_percent": total.covered_percent}
+
+
+def _monthly(rows, *, year: int, fields: list[str]) -> dict[tuple[int, int], dict]:
+    table = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = timezone.localtime(month) if timezone.is_aware(month) else month
+        table[(month.year, month.month)] = {field: row[field] or 0 for field in fields}
+    return table
+
+
+def monthly_figures(*, activities, mediations, filters: OverviewFilters) -> dict:
+    """Verified activities, beneficiaries, volunteer hours and mediations per month, two years."""
+    year, last = filters.year, filters.year - 1
+    start, stop = _aware(datetime.date(last, 1, 1)), _aware(datetime.date(year + 1, 1, 1))
+    activity_rows = (
+        activities.verified()
+        .filter(start__gte=start, start__lt=stop)
+        .annotate(month=TruncMonth("start"))
+        .order_by()
+        .values("month")
+        .annotate(
+            count=Count("pk"), beneficiaries=Sum("beneficiaries"), hours=Sum("volunteer_hours")
+        )
+    )
+    mediation_rows = (
+        mediations.verified()
+        .filter(
+            occurred_on__gte=datetime.date(last, 1, 1), occurred_on__lte=datetime.date(year, 12, 31)
+        )
+        .annotate(month=TruncMonth("occurred_on"))
+        .order_by()
+        .values("month")
+        .annotate(count=Count("pk"))
+    )
+    by_activity = _monthly(activity_rows, year=year, fields=["count", "beneficiaries", "hours"])
+    by_mediation = _monthly(mediation_rows, year=year, fields=["count"])
+    township = filters.township_id
+    series: dict[str, dict] = {
+        key: {"this": [], "last": [], "this_total": 0, "last_total": 0}
+        for key in ("activities", "beneficiaries", "hours", "mediations")
+    }
+    months = []
+    for month in range(1, 13):
+        first, final = _month_bounds(year, month)
+        last_first, last_final = _month_bounds(last, month)
+        this_a = by_activity.get((year, month), {})
+        last_a = by_activity.get((last, month), {})
+        this_m = by_mediation.get((year, month), {})
+        last_m = by_mediation.get((last, month), {})
+        values = {
+            "activities": (this_a.get("count", 0), last_a.get("count", 0)),
+            "beneficiaries": (this_a.get("beneficiaries", 0), last_a.get("beneficiaries", 0)),
+            "hours": (float(this_a.get("hours", 0)), float(last_a.get("hours", 0))),
+            "mediations": (this_m.get("count", 0), last_m.get("count", 0)),
+        }
+        for key, (this_value, last_value) in values.items():
+            series[key]["this"].append(this_value)
+            series[key]["last"].append(last_value)
+            series[key]["this_total"] += this_value
+            series[key]["last_total"] += last_value
+        activity_params = {"status": "verified", "township": township}
+        months.append(
+            {
+                "label": _("Month %(month)s") % {"month": month},
+                **{f"{key}_this": value[0] for key, value in values.items()},
+                **{f"{key}_last": value[1] for key, value in values.items()},
+                "activities_url": link(
+                    "activities:activity_list",
+                    date_from=first.isoformat(),
+                    date_to=final.isoformat(),
+                    **activity_params,
+                ),
+                "activities_last_url": link(
+                    "activities:activity_list",
+                    date_from=last_first.isoformat(),
+                    date_to=last_final.isoformat(),
+                    **activity_params,
+                ),
+                "mediations_url": link(
+                    "activities:mediation_list",
+                    date_from=first.isoformat(),
+                    date_to=final.isoformat(),
+                    **activity_params,
+                ),
+                "mediations_last_url": link(
+                    "activities:mediation_list",
+                    date_from=last_first.isoformat(),
+                    date_to=last_final.isoformat(),
+                    **activity_params,
+                ),
+            }
+        )
+    return {
+        "year": year,
+        "last_year": last,
+        "months": months,
+        "series": series,
+        "year_activities_url": link(
+            "activities:activity_list",
+            date_from=f"{year}-01-01",
+            date_to=f"{year}-12-31",
+            status="verified",
+            township=township,
+        ),
+        "year_mediations_url": link(
+            "activities:mediation_list",
+            date_from=f"{year}-01-01",
+            date_to=f"{year}-12-31",
+            status="verified",
+            township=township,
+        ),
+    }
+
+
+def utilisation_figures(*, centers, filters: OverviewFilters) -> dict:
+    """Booked against open hours per centre for the month (venues' utilisation, centre rows)."""
+    month = filters.month
+    rows = [
+        {
+            "label": row["center"].name,
+            "township": row["center"].township.name,
+            "booked_hours": float(row["booked_hours"]),
+            "open_hours": float(row["open_hours"]),
+            "percent": round(float(row["percent"]), 1),
+            "url": reverse("venues:center_detail", kwargs={"pk": row["center"].pk}),
+        }
+        for row in utilisation(centers_qs=centers, month=month)
+        if row["room"] is None
+    ]
+    rows.sort(key=lambda row: (-row["percent"], row["label"]))
+    return {
+        "month": month.strftime("%Y-%m"),
+        "rows": rows,
+        "url": link("venues:utilisation", month=month.strftime("%Y-%m")),
+    }
+
+
+def _score_row(score: QuarterScore) -> dict:
+    return {
+        "name": score.organization.name,
+        "township": score.township.name,
+        "total": float(score.total),
+        "rank": score.rank_county,
+        "rank_township": score.rank_township,
+        "previous_rank": score.previous_rank_county,
+        "change": score.rank_change,
+        "url": reverse("orgs:organization_detail", kwargs={"pk": score.organization_id}),
+    }
+
+
+def ranking_figures(*, user, filters: OverviewFilters) -> dict:
+    """The quarter's top ten and biggest movers (by county rank), within the township if chosen."""
+    year, quarter = filters.quarter
+    scores = (
+        QuarterScore.objects.visible_to(user)
+        .of_quarter(year, quarter)
+        .ranked()
+        .filter(rank_county__isnull=False)
+        .select_related("organization", "township")
+    )
+    if filters.township_id:
+        scores = scores.filter(township_id=filters.township_id)
+    comparable = scores.filter(previous_rank_county__isnull=False)
+    gain = F("previous_rank_county") - F("rank_county")
+    risers = comparable.annotate(gain=gain).filter(gain__gt=0).order_by("-gain", "rank_county")
+    fallers = comparable.annotate(gain=gain).filter(gain__lt=0).order_by("gain", "rank_county")
+    return {
+        "quarter": quarters.format_quarter((year, quarter)),
+        "top": [_score_row(score) for score in scores.order_by("rank_county", "pk")[:TOP_COUNT]],
+        "risers": [_score_row(score) for score in risers[:MOVERS_COUNT]],
+        "fallers": [_score_row(score) for score in fallers[:MOVERS_COUNT]],
+    }
+
+
+def watch_figures(*, organizations, filters: OverviewFilters) -> dict:
+    """Organisations on the credit lists today and on the zombie watch, from one query."""
+    open_flags = ZombieFlag.objects.filter(organization=OuterRef("pk"), state=ZombieFlag.State.OPEN)
+    counts = (
+        organizations.with_credit_flags()
+        .annotate(flagged=Exists(open_flags))
+        .aggregate(
+            abnormal=Count("pk", filter=Q(on_abnormal_list=True)),
+            serious=Count("pk", filter=Q(on_serious_list=True)),
+            either=Count("pk", filter=Q(on_abnormal_list=True) | Q(on_serious_list=True)),
+            zombie=Count(
+                "pk", filter=Q(status=Organization.Status.SUSPECTED_ZOMBIE) | Q(flagged=True)
+            ),
+            open_flags=Count("pk", filter=Q(flagged=True)),
+        )
+    )
+    township = filters.township_id
+    return {
+        "rows": [
+            {
+                "key": "abnormal",
+                "label": _("On the abnormal activity list"),
+                "count": counts["abnormal"],
+                "url": link("orgs:organization_list", credit_list="abnormal", township=township),
+            },
+            {
+                "key": "serious",
+                "label": _("On the serious violation list"),
+                "count": counts["serious"],
+                "url": link("orgs:organization_list", credit_list="serious", township=township),
+            },
+            {
+                "key": "either",
+                "label": _("On either list"),
+                "count": counts["either"],
+                "url": link("orgs:organization_list", credit_list="any", township=township),
+            },
+            {
+                "key": "zombie",
+                "label": _("Suspected zombies or flagged for review"),
+                "count": counts["zombie"],
+                "url": link("orgs:organization_list", watch="zombie", township=township),
+            },
+        ],
+        "open_flags": counts["open_flags"],
+    }
+
+
+# --- The whole overview --------------------------------------------------------------------
+
+
+def _in_township(queryset, lookup: str, township_id: int | None):
+    return queryset.filter(**{lookup: township_id}) if township_id else queryset
+
+
+def compute_overview(*, user, filters: OverviewFilters) -> dict:
+    """Every figure of the overview for the user's scope and the filters (no cache)."""
+    township = filters.township_id
+    organizations = _in_township(
+        Organization.objects.visible_to(user), "community__township_id", township
+    )
+    return {
+        "organizations": organization_figures(organizations=organizations, filters=filters),
+        "members": member_figures(
+            memberships=_in_township(
+                Membership.objects.visible_to(user),
+                "organization__community__township_id",
+                township,
+            ),
+            filters=filters,
+        ),
+        "coverage": coverage_figures(organizations=organizations, filters=filters),
+        "monthly": monthly_figures(
+            activities=_in_township(
+                Activity.objects.visible_to(user), "community_served__township_id", township
+            ),
+            mediations=_in_township(
+                MediationCase.objects.visible_to(user), "community__township_id", township
+            ),
+            filters=filters,
+        ),
+        "utilisation": utilisation_figures(
+            centers=_in_township(ServiceCenter.objects.visible_to(user), "township_id", township),
+            filters=filters,
+        ),
+        "ranking": ranking_figures(user=user, filters=filters),
+        "watch": watch_figures(organizations=organizations, filters=filters),
+        "computed_at": timezone.now(),
+    }
+
+
+def _cache_key(user, filters: OverviewFilters) -> str:
+    scope = scope_for(user)
+    area = "county" if scope.county_wide else f"township-{scope.township_id}"
+    return (
+        f"dashboards:overview:v{CACHE_VERSION}:{get_language()}:{area}:"
+        f"{filters.township_id or 'all'}:{filters.year}"
+    )
+
+
+def overview(*, user, filters: OverviewFilters) -> dict:
+    """The overview's figures, cached briefly per scope and filters."""
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return compute_overview(user=user, filters=filters)
+    key = _cache_key(user, filters)
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute_overview(user=user, filters=filters)
+        cache.set(key, figures, seconds)
+    return figures
+
+
+def townships_offered(*, user):
+    """Townships the user may pick (county roles: all; township staff: their own)."""
+    return Township.objects.visible_to(user).order_by("code")

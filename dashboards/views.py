@@ -1,0 +1,140 @@
+"""The county overview and the township view: figures, charts, tables and an Excel download."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.roles import Role
+from accounts.scoping import scope_for
+from areas.models import Township
+from dashboards import excel, selectors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OVERVIEW_ROLES = frozenset({Role.COUNTY_ADMIN, Role.OFFICIAL, Role.TOWNSHIP_STAFF})
+
+
+def can_see_overview(user) -> bool:
+    return user.is_superuser or scope_for(user).role in OVERVIEW_ROLES
+
+
+def _authorise(request):
+    if not can_see_overview(request.user):
+        raise PermissionDenied
+
+
+def _bar(labels, *datasets) -> dict:
+    return {
+        "type": "bar",
+        "labels": [str(label) for label in labels],
+        "datasets": [{"label": str(label), "data": data} for label, data in datasets],
+    }
+
+
+def charts_for(figures: dict) -> dict:
+    """Chart.js data for each chart of the overview (the tables under them hold the same)."""
+    organizations, monthly = figures["organizations"], figures["monthly"]
+    months = [month["label"] for month in monthly["months"]]
+    this_year, last_year = str(monthly["year"]), str(monthly["last_year"])
+
+    def per_month(key):
+        series = monthly["series"][key]
+        chart = _bar(months, (this_year, series["this"]), (last_year, series["last"]))
+        chart["type"] = "line"
+        return chart
+
+    def rows(items, label):
+        return _bar([row["label"] for row in items], (label, [row["count"] for row in items]))
+
+    utilisation_rows = figures["utilisation"]["rows"][:15]
+    top = figures["ranking"]["top"]
+    return {
+        "category": rows(organizations["by_category"], _("Organisations")),
+        "township": rows(organizations["by_township"], _("Organisations")),
+        "status": rows(organizations["by_status"], _("Organisations")),
+        "coverage": rows(figures["coverage"]["rows"], _("Organisations")),
+        "activities": per_month("activities"),
+        "beneficiaries": per_month("beneficiaries"),
+        "hours": per_month("hours"),
+        "mediations": per_month("mediations"),
+        "utilisation": _bar(
+            [row["label"] for row in utilisation_rows],
+            (_("Utilisation (%)"), [row["percent"] for row in utilisation_rows]),
+        ),
+        "top": _bar([row["name"] for row in top], (_("Total"), [row["total"] for row in top])),
+        "watch": rows(figures["watch"]["rows"], _("Organisations")),
+    }
+
+
+def overview_context(*, user, township: Township | None, year: int) -> dict:
+    """What the overview page (and the official's home page) shows."""
+    filters = selectors.OverviewFilters(township_id=township.pk if township else None, year=year)
+    figures = selectors.overview(user=user, filters=filters)
+    return {
+        "figures": figures,
+        "charts": charts_for(figures),
+        "township": township,
+        "year": year,
+        "years": selectors.years_offered(),
+        "townships": selectors.townships_offered(user=user),
+        "county_wide": scope_for(user).county_wide,
+        "xlsx_url": selectors.link(
+            "dashboards:overview_xlsx", township=filters.township_id, year=year
+        ),
+    }
+
+
+@require_GET
+def overview(request):
+    """The county overview; township staff get their township's view here."""
+    _authorise(request)
+    scope = scope_for(request.user)
+    year = selectors.parse_year(request.GET.get("year"))
+    if not scope.county_wide:
+        township = get_object_or_404(
+            Township.objects.visible_to(request.user), pk=scope.township_id
+        )
+        context = overview_context(user=request.user, township=township, year=year)
+        return render(request, "dashboards/overview.html", context)
+    township_id = request.GET.get("township", "")
+    if township_id.isdigit():
+        url = reverse("dashboards:township_overview", kwargs={"pk": int(township_id)})
+        return redirect(f"{url}?year={year}")
+    context = overview_context(user=request.user, township=None, year=year)
+    return render(request, "dashboards/overview.html", context)
+
+
+@require_GET
+def township_overview(request, pk: int):
+    """The same figures limited to one township the user may see."""
+    _authorise(request)
+    township = get_object_or_404(Township.objects.visible_to(request.user), pk=pk)
+    year = selectors.parse_year(request.GET.get("year"))
+    context = overview_context(user=request.user, township=township, year=year)
+    return render(request, "dashboards/overview.html", context)
+
+
+@require_GET
+def overview_xlsx(request):
+    """Download the figures on screen (same township and year) as an Excel workbook."""
+    _authorise(request)
+    scope = scope_for(request.user)
+    year = selectors.parse_year(request.GET.get("year"))
+    township = None
+    township_id = request.GET.get("township", "")
+    if not scope.county_wide:
+        township_id = str(scope.township_id)
+    if township_id.isdigit():
+        township = get_object_or_404(Township.objects.visible_to(request.user), pk=int(township_id))
+    filters = selectors.OverviewFilters(township_id=township.pk if township else None, year=year)
+    figures = selectors.overview(user=request.user, filters=filters)
+    label = township.name if township else _("Whole county")
+    content = excel.workbook_bytes(excel.overview_tables(figures, scope_label=f"{label} {year}"))
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    filename = f"overview-{township.code if township else 'county'}-{year}-{stamp}.xlsx"
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

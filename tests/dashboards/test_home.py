@@ -1,0 +1,151 @@
+"""Each role's home page shows the work waiting for that person, linked to the records."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from activities.models import VerificationStatus
+from orgs.models import AnnualInspection, Organization, ZombieFlag
+from tests.activities.factories import ActivityFactory
+from tests.dashboards.factories import QuarterScoreFactory, RankingRunFactory
+from tests.orgs.factories import OrganizationFactory
+from tests.party_branches.factories import BranchFactory
+from tests.venues.factories import BookingFactory, RoomFactory, ServiceCenterFactory, open_every_day
+from venues.models import Booking
+
+TODAY = timezone.localdate()
+
+
+def at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def test_county_admin_sees_zombie_flags_and_ranking_runs(county_admin, county, client_as):
+    ZombieFlag.objects.create(organization=county.org_b1, reasons=["无成员"], flagged_on=TODAY)
+    RankingRunFactory()
+
+    response = client_as(county_admin).get(reverse("home"))
+
+    work = response.context["work"]
+    assert work["zombie_count"] == 1
+    assert len(work["ranking_runs"]) == 1
+    page = response.content.decode()
+    assert 'data-testid="work-export-jobs"' in page
+    assert county.org_b1.name in page
+    # the count links to the list of open flags, which holds the same number
+    listed = client_as(county_admin).get(work["zombie_url"]).context["page"].paginator.count
+    assert listed == 1
+
+
+def test_township_staff_sees_stale_records_and_branches_behind(township_staff, county, client_as):
+    county.org_a1.last_verified_on = TODAY - datetime.timedelta(days=100)
+    county.org_a1.save()
+    county.org_a2.last_verified_on = TODAY - datetime.timedelta(days=10)
+    county.org_a2.save()
+    OrganizationFactory(community=county.community_a2)  # never verified
+    OrganizationFactory(
+        community=county.community_a2, status=Organization.Status.MERGED, merged_into=county.org_a2
+    )
+    BranchFactory(
+        organizations=[county.org_a1],
+        township=county.township_a,
+        established_on=TODAY - datetime.timedelta(days=200),
+    )
+    client = client_as(township_staff)
+
+    work = client.get(reverse("home")).context["work"]
+
+    assert work["stale_count"] == 2
+    assert client.get(work["stale_url"]).context["page"].paginator.count == 2
+    assert work["behind_count"] == 1
+    board = client.get(work["behind_url"])
+    assert board.context["behind"] == 1
+
+
+def test_secretary_sees_bookings_to_approve_records_to_verify_and_today(
+    secretary, county, client_as
+):
+    center = ServiceCenterFactory(community=county.community_a1, name="幸福社区党群服务站")
+    open_every_day(center)
+    room = RoomFactory(center=center, needs_approval=True)
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    BookingFactory(
+        room=room,
+        organization=county.org_a1,
+        start=at(tomorrow, 9),
+        end=at(tomorrow, 10),
+        status=Booking.Status.PENDING,
+    )
+    BookingFactory(room=room, organization=county.org_a1, start=at(TODAY, 22), end=at(TODAY, 23))
+    ActivityFactory(lead_organization=county.org_a1)  # submitted
+    ActivityFactory(lead_organization=county.org_b1)  # another township
+
+    response = client_as(secretary).get(reverse("home"))
+
+    work = response.context["work"]
+    assert work["approval_count"] == 1
+    assert work["verify_activity_count"] == 1
+    assert len(work["todays_bookings"]) == 1
+    assert 'data-testid="home-secretary"' in response.content.decode()
+
+
+def test_org_contact_sees_score_bookings_and_what_is_missing(org_contact, county, client_as):
+    QuarterScoreFactory(
+        organization=county.org_a1, total=61.5, rank_county=3, previous_rank_county=5
+    )
+    AnnualInspection.objects.create(
+        organization=county.org_a1, year=TODAY.year - 1, conclusion="passed"
+    )
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    BookingFactory(
+        organization=county.org_a1,
+        booked_by=org_contact,
+        start=at(tomorrow, 9),
+        end=at(tomorrow, 10),
+    )
+
+    work = client_as(org_contact).get(reverse("home")).context["work"]
+
+    assert float(work["score"].total) == 61.5
+    assert work["booking_count"] == 1
+    assert [item["key"] for item in work["missing"]] == ["activity", "branch"]
+
+
+def test_org_contact_with_a_verified_activity_and_a_branch_misses_only_the_inspection(
+    org_contact, county, client_as
+):
+    ActivityFactory(
+        lead_organization=county.org_a1, start=at(TODAY, 8), status=VerificationStatus.VERIFIED
+    )
+    BranchFactory(organizations=[county.org_a1], township=county.township_a)
+
+    work = client_as(org_contact).get(reverse("home")).context["work"]
+
+    assert [item["key"] for item in work["missing"]] == ["inspection"]
+
+
+def test_official_home_is_the_overview(official, county, client_as):
+    response = client_as(official).get(reverse("home"))
+
+    assert response.context["figures"]["organizations"]["total"] == 3
+    assert 'data-testid="home-official"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["county_admin", "township_staff", "secretary", "official", "org_contact"],
+    indirect=True,
+)
+def test_home_page_runs_a_bounded_number_of_queries(
+    persona, county, client_as, django_assert_max_num_queries
+):
+    for _index in range(20):
+        organization = OrganizationFactory(community=county.community_a1)
+        ZombieFlag.objects.create(organization=organization, reasons=["无成员"], flagged_on=TODAY)
+        ActivityFactory(lead_organization=organization)
+    client = client_as(persona)
+
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("home")).status_code == 200

@@ -1,0 +1,321 @@
+"""The overview's figures: each equals the total of the list its link opens, for the same user."""
+
+import datetime
+from io import BytesIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from activities.models import VerificationStatus
+from dashboards import selectors
+from orgs.models import CreditListing, Organization, ZombieFlag
+from tests.activities.factories import ActivityFactory, MediationCaseFactory
+from tests.dashboards.factories import QuarterScoreFactory
+from tests.orgs.factories import CategoryFactory, MembershipFactory, OrganizationFactory
+from tests.party_branches.factories import BranchFactory
+from tests.venues.factories import BookingFactory, RoomFactory, ServiceCenterFactory
+
+TODAY = timezone.localdate()
+THIS_MONTH = TODAY.month
+
+
+def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+@pytest.fixture
+def ledger(county):
+    """A county with records of every kind in both townships."""
+    culture = CategoryFactory(name="文体娱乐类")
+    charity = CategoryFactory(name="公益慈善类")
+    for organization in (county.org_a1, county.org_a2):
+        organization.category = culture
+        organization.save()
+    county.org_b1.category = charity
+    county.org_b1.save()
+    OrganizationFactory(
+        community=county.community_a2, category=charity, status=Organization.Status.SUSPECTED_ZOMBIE
+    )
+    flagged = OrganizationFactory(community=county.community_b1, category=charity)
+    ZombieFlag.objects.create(organization=flagged, reasons=["无活动"], flagged_on=TODAY)
+    OrganizationFactory(
+        community=county.community_a1, category=culture, status=Organization.Status.DEREGISTERED
+    )
+    CreditListing.objects.create(
+        organization=county.org_a1,
+        list_kind=CreditListing.Kind.ABNORMAL,
+        reason="年报未报",
+        listed_on=TODAY - datetime.timedelta(days=10),
+    )
+    CreditListing.objects.create(
+        organization=county.org_b1,
+        list_kind=CreditListing.Kind.SERIOUS,
+        reason="严重违法",
+        listed_on=TODAY - datetime.timedelta(days=10),
+    )
+    for organization in (county.org_a1, county.org_a2, county.org_b1):
+        MembershipFactory(organization=organization)
+    BranchFactory(organizations=[county.org_a1], township=county.township_a)
+    this_month = TODAY.replace(day=1)
+    last_year = this_month.replace(year=TODAY.year - 1)
+    for organization, count in ((county.org_a1, 3), (county.org_b1, 2)):
+        for index in range(count):
+            ActivityFactory(
+                lead_organization=organization,
+                start=at(this_month, 8 + index),
+                status=VerificationStatus.VERIFIED,
+                beneficiaries=10,
+                volunteer_hours=2,
+            )
+    ActivityFactory(lead_organization=county.org_a1, start=at(this_month, 15))  # submitted
+    ActivityFactory(
+        lead_organization=county.org_a2, start=at(last_year), status=VerificationStatus.VERIFIED
+    )
+    MediationCaseFactory(
+        organization=county.org_a1, occurred_on=this_month, status=VerificationStatus.VERIFIED
+    )
+    MediationCaseFactory(
+        organization=county.org_b1, occurred_on=this_month, status=VerificationStatus.VERIFIED
+    )
+    center = ServiceCenterFactory(community=county.community_a1, name="幸福社区党群服务站")
+    BookingFactory(
+        room=RoomFactory(center=center),
+        organization=county.org_a1,
+        start=at(this_month, 9),
+        end=at(this_month, 11),
+    )
+    return county
+
+
+def list_total(client, url: str) -> int:
+    """Follow a figure's link with the same user and read the list page's total count."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["page"].paginator.count
+
+
+def figure_links(figures: dict) -> list[tuple[str, int, str]]:
+    """(name, figure, link) of every counted figure whose list counts the same records."""
+    organizations = figures["organizations"]
+    pairs = [("organisations", organizations["total"], organizations["total_url"])]
+    for group in ("by_category", "by_township", "by_status"):
+        pairs += [
+            (f"{group} {row['label']}", row["count"], row["url"])
+            for row in organizations[group]
+            if row["url"]
+        ]
+    pairs += [
+        (f"coverage {row['key']}", row["count"], row["url"]) for row in figures["coverage"]["rows"]
+    ]
+    pairs += [(f"watch {row['key']}", row["count"], row["url"]) for row in figures["watch"]["rows"]]
+    month = figures["monthly"]["months"][THIS_MONTH - 1]
+    pairs += [
+        ("activities this month", month["activities_this"], month["activities_url"]),
+        ("activities a year ago", month["activities_last"], month["activities_last_url"]),
+        ("mediations this month", month["mediations_this"], month["mediations_url"]),
+        (
+            "activities this year",
+            figures["monthly"]["series"]["activities"]["this_total"],
+            figures["monthly"]["year_activities_url"],
+        ),
+        (
+            "mediations this year",
+            figures["monthly"]["series"]["mediations"]["this_total"],
+            figures["monthly"]["year_mediations_url"],
+        ),
+    ]
+    return pairs
+
+
+@pytest.mark.parametrize("persona", ["county_admin", "official"], indirect=True)
+def test_every_county_figure_equals_the_total_of_the_list_it_links_to(persona, ledger, client_as):
+    client = client_as(persona)
+
+    figures = client.get(reverse("dashboards:overview")).context["figures"]
+
+    pairs = figure_links(figures)
+    assert len(pairs) > 20
+    for name, figure, url in pairs:
+        assert list_total(client, url) == figure, (name, url)
+
+
+def test_township_figures_equal_their_lists_for_township_staff(township_staff, ledger, client_as):
+    client = client_as(township_staff)
+
+    response = client.get(reverse("dashboards:overview"))
+
+    figures = response.context["figures"]
+    assert response.context["township"] == ledger.township_a
+    for name, figure, url in figure_links(figures):
+        assert f"township={ledger.township_a.pk}" in url or "township" not in url
+        assert list_total(client, url) == figure, (name, url)
+
+
+def test_figures_count_what_was_recorded(county_admin, ledger, client_as):
+    figures = client_as(county_admin).get(reverse("dashboards:overview")).context["figures"]
+
+    organizations = figures["organizations"]
+    assert organizations["total"] == 6
+    assert {row["label"]: row["count"] for row in organizations["by_category"]} == {
+        "文体娱乐类": 3,
+        "公益慈善类": 3,
+    }
+    assert {row["label"]: row["count"] for row in organizations["by_township"]} == {
+        "城关街道": 4,
+        "青山镇": 2,
+    }
+    month = figures["monthly"]["months"][THIS_MONTH - 1]
+    assert (month["activities_this"], month["beneficiaries_this"], month["hours_this"]) == (
+        5,
+        50,
+        10.0,
+    )
+    assert month["activities_last"] == 1
+    assert month["mediations_this"] == 2
+    watch = {row["key"]: row["count"] for row in figures["watch"]["rows"]}
+    assert watch == {"abnormal": 1, "serious": 1, "either": 2, "zombie": 2}
+    assert figures["members"]["count"] == 3
+    coverage = {row["key"]: row["count"] for row in figures["coverage"]["rows"]}
+    assert coverage["with_branch"] == 1
+    assert [row["booked_hours"] for row in figures["utilisation"]["rows"]] == [2.0]
+
+
+def test_county_admin_picks_a_township_and_sees_only_its_figures(county_admin, ledger, client_as):
+    client = client_as(county_admin)
+
+    response = client.get(reverse("dashboards:overview"), {"township": ledger.township_b.pk})
+
+    assert response.status_code == 302
+    page = client.get(response.url)
+    figures = page.context["figures"]
+    assert page.context["township"] == ledger.township_b
+    assert figures["organizations"]["total"] == 2
+    assert figures["monthly"]["months"][THIS_MONTH - 1]["activities_this"] == 2
+
+
+def test_township_staff_cannot_open_another_townships_view(township_staff, ledger, client_as):
+    response = client_as(township_staff).get(
+        reverse("dashboards:township_overview", kwargs={"pk": ledger.township_b.pk})
+    )
+
+    assert response.status_code == 404
+
+
+def test_an_earlier_year_compares_with_the_year_before_it(county_admin, ledger, client_as):
+    client = client_as(county_admin)
+
+    response = client.get(reverse("dashboards:overview"), {"year": TODAY.year - 1})
+
+    monthly = response.context["figures"]["monthly"]
+    assert (monthly["year"], monthly["last_year"]) == (TODAY.year - 1, TODAY.year - 2)
+    assert monthly["months"][THIS_MONTH - 1]["activities_this"] == 1
+    assert response.context["figures"]["ranking"]["quarter"] == f"{TODAY.year - 1}Q4"
+
+
+def test_top_ten_and_movers_come_from_the_quarter_scores(county_admin, county, client_as):
+    # given twelve ranked scores, two of which moved a lot since last quarter
+    scores = [
+        QuarterScoreFactory(
+            organization=OrganizationFactory(community=county.community_a1),
+            total=100 - rank,
+            rank_county=rank,
+            previous_rank_county=rank,
+        )
+        for rank in range(1, 13)
+    ]
+    scores[0].previous_rank_county = 9  # up 8
+    scores[0].save()
+    scores[10].previous_rank_county = 2  # down 9
+    scores[10].save()
+    QuarterScoreFactory(ranked=False, rank_county=None, total=200)
+
+    ranking = (
+        client_as(county_admin).get(reverse("dashboards:overview")).context["figures"]["ranking"]
+    )
+
+    assert [row["rank"] for row in ranking["top"]] == list(range(1, 11))
+    assert [(row["rank"], row["change"]) for row in ranking["risers"]] == [(1, 8)]
+    assert [(row["rank"], row["change"]) for row in ranking["fallers"]] == [(11, -9)]
+
+
+def test_overview_runs_a_bounded_number_of_queries(
+    county_admin, ledger, client_as, django_assert_max_num_queries
+):
+    # given many more records of every kind
+    for index in range(30):
+        organization = OrganizationFactory(community=ledger.community_b1)
+        ActivityFactory(
+            lead_organization=organization,
+            start=at(TODAY.replace(day=1), 8),
+            status=VerificationStatus.VERIFIED,
+        )
+        QuarterScoreFactory(
+            organization=organization, rank_county=index + 1, previous_rank_county=30 - index
+        )
+        ServiceCenterFactory(community=ledger.community_b1, name=f"服务站{index}")
+    client = client_as(county_admin)
+
+    with override_settings(DASHBOARD_CACHE_SECONDS=0), django_assert_max_num_queries(30):
+        response = client.get(reverse("dashboards:overview"))
+
+    assert response.status_code == 200
+
+
+def test_figures_are_cached_briefly_per_scope_and_filters(
+    county_admin, township_staff, ledger, client_as, django_assert_max_num_queries
+):
+    client = client_as(county_admin)
+    first = client.get(reverse("dashboards:overview")).context["figures"]
+    OrganizationFactory(community=ledger.community_a1)
+
+    with django_assert_max_num_queries(8):
+        again = client.get(reverse("dashboards:overview")).context["figures"]
+
+    assert again["organizations"]["total"] == first["organizations"]["total"]
+    # another scope or filter is computed afresh
+    township = client_as(township_staff).get(reverse("dashboards:overview")).context["figures"]
+    assert township["organizations"]["total"] == 5
+
+
+def test_excel_download_holds_the_figures_as_literal_text(county_admin, ledger, client_as):
+    ledger.org_a1.category.name = "=HYPERLINK(1)"
+    ledger.org_a1.category.save()
+
+    response = client_as(county_admin).get(reverse("dashboards:overview_xlsx"))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="overview-county-')
+    workbook = load_workbook(BytesIO(response.content))
+    assert "By category" in workbook.sheetnames or len(workbook.sheetnames) >= 8
+    sheets = {sheet.title: sheet for sheet in workbook.worksheets}
+    categories = next(
+        sheet for title, sheet in sheets.items() if "类别" in title or "category" in title.lower()
+    )
+    rows = list(categories.iter_rows(values_only=True))
+    assert ["=HYPERLINK(1)", 3] in [list(row) for row in rows]
+    assert categories.cell(row=2, column=1).data_type == "s"
+    assert categories.cell(row=1, column=1).font.bold
+
+
+def test_township_staff_download_is_limited_to_their_township(township_staff, ledger, client_as):
+    response = client_as(township_staff).get(
+        reverse("dashboards:overview_xlsx"), {"township": ledger.township_b.pk}
+    )
+
+    assert response.status_code == 200
+    assert ledger.township_a.code in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("persona", ["secretary", "org_contact"], indirect=True)
+def test_community_roles_get_no_overview(persona, client_as):
+    assert client_as(persona).get(reverse("dashboards:overview")).status_code == 403
+
+
+def test_links_are_relative_list_urls():
+    url = selectors.link("orgs:organization_list", township=3, category=None, status="")
+    assert urlsplit(url).path == reverse("orgs:organization_list")
+    assert urlsplit(url).query == "township=3"
