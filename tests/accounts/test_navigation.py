@@ -9,6 +9,7 @@ from accounts.context_processors import menu_for
 # persona -> the menu entries (URL names) it sees
 LEDGER = ["home", "orgs:organization_list", "orgs:person_list"]
 OVERSIGHT = ["orgs:merge_list", "orgs:zombie_list"]
+IMPORTS = ["exports:import_upload"]
 ACTIVITIES = ["activities:activity_list"]
 VERIFY = ["activities:verification_queue"]
 MEDIATION = ["activities:mediation_list"]
@@ -23,6 +24,7 @@ EXPECTED_MENUS = {
     "county_admin": [
         *LEDGER,
         *OVERSIGHT,
+        *IMPORTS,
         *ACTIVITIES,
         *VERIFY,
         *MEDIATION,
@@ -37,6 +39,7 @@ EXPECTED_MENUS = {
     "township_staff": [
         *LEDGER,
         *OVERSIGHT,
+        *IMPORTS,
         *ACTIVITIES,
         *VERIFY,
         *MEDIATION,
