@@ -159,7 +159,7 @@ def import_job_commit(*, actor, job: ImportJob) -> ImportJob:
     try:
         with transaction.atomic():
             with _open(job) as stream:
-                sheets, plan = build_plan(actor=actor, stream=stream, mapping=job.header_mapping)
+                _sheets, plan = build_plan(actor=actor, stream=stream, mapping=job.header_mapping)
             if plan.errors:
                 raise _RowFailed(plan.errors)
             summary = execute_plan(actor=actor, plan=plan)

@@ -107,7 +107,7 @@ def read_workbook(stream: BinaryIO, mapping: dict | None = None) -> tuple[list[S
     limit = importing.max_rows()
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds of errors on a malformed workbook
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on bad input
         raise ReadRefused(str(UNREADABLE_MESSAGE)) from None
     sheets: list[Sheet] = []
     total = 0
@@ -166,7 +166,7 @@ def read_workbook(stream: BinaryIO, mapping: dict | None = None) -> tuple[list[S
             sheets.append(sheet)
     except ReadRefused:
         raise
-    except Exception:
+    except Exception:  # noqa: BLE001 - a malformed sheet part fails in many ways
         raise ReadRefused(str(UNREADABLE_MESSAGE)) from None
     finally:
         workbook.close()

@@ -349,12 +349,14 @@ class _Validator:
         self.today = today or timezone.localdate()
         self.plan = Plan()
         self.areas = _Areas(actor)
+        self.failed: set[tuple] = set()
 
     # --- errors ---
 
     def error(self, sheet: Sheet, row: int | None, key: str, message) -> None:
         letter = sheet.letter_of(key) if key else ""
         header = sheet.header_of(key) if key else ""
+        self.failed.add((sheet.title, row, key))
         self.plan.errors.append(RowError(sheet.title, row, letter, header, str(message)))
 
     def field_errors(self, sheet: Sheet, row: int, error: ValidationError, aliases=None) -> None:
@@ -496,7 +498,7 @@ class _Validator:
             phone = self._cell_value(sheet, row, cells, "leader_phone", values.as_mobile)
             if phone:
                 data["leader_phone"] = phone
-        if not data.get("name"):
+        if not data.get("name") and (sheet.title, row, "name") not in self.failed:
             self.error(
                 sheet, row, "name", str(REQUIRED_MESSAGE) % {"field": sheet.header_of("name")}
             )
@@ -507,7 +509,7 @@ class _Validator:
                 data["community"] = self.areas.community(community_text, township, scoped=True)
             except values.CellProblem as problem:
                 self.error(sheet, row, "community", problem.message)
-        elif community_text is not None or "community" not in cells:
+        elif (sheet.title, row, "community") not in self.failed:
             self.error(
                 sheet,
                 row,
@@ -691,12 +693,7 @@ class _Validator:
                 else (target.existing.pk if target.existing else None)
             )
             members_now = current.get(org_pk, []) if org_pk else []
-            if (existing_person is not None and any(p.pk == existing_person.pk for p in members_now)) or (not id_number and any(
-                normalize_text(p.name) == person.get("name")
-                and (not person.get("mobile") or p.mobile == person.get("mobile"))
-                and not p.id_number
-                for p in members_now
-            )):
+            if _already_member(existing_person, person, members_now):
                 member.action = ACTION_UNCHANGED
             self.plan.members.append(member)
 
@@ -778,7 +775,7 @@ class _Validator:
         if code:
             result["org_code"] = normalize_credit_code(code)
         person: dict = {"name": text("name")}
-        if not person["name"]:
+        if not person["name"] and (sheet.title, row, "name") not in self.failed:
             self.error(
                 sheet, row, "name", str(REQUIRED_MESSAGE) % {"field": sheet.header_of("name")}
             )
@@ -815,10 +812,7 @@ class _Validator:
         grid_role = choice("grid_role", GRID_ROLE_CHOICES)
         result["role"] = choice("role", ROLE_CHOICES) or Membership.Role.MEMBER
         joined_on = self._cell_value(sheet, row, cells, "joined_on", values.as_date)
-        if joined_on is None and not any(
-            e.row == row and e.sheet == sheet.title and e.column == sheet.letter_of("joined_on")
-            for e in self.plan.errors
-        ):
+        if joined_on is None and (sheet.title, row, "joined_on") not in self.failed:
             self.error(
                 sheet,
                 row,
@@ -843,6 +837,20 @@ class _Validator:
             cleaned["grid_community"] = cleaned.get("community")
         result["person"] = cleaned
         return result
+
+
+def _already_member(existing_person, person: dict, members_now: list) -> bool:
+    """Whether the row's resident is a current member already (by ID, else by name and mobile)."""
+    if existing_person is not None:
+        return any(p.pk == existing_person.pk for p in members_now)
+    if person.get("id_number"):
+        return False
+    return any(
+        normalize_text(p.name) == person.get("name")
+        and (not person.get("mobile") or p.mobile == person.get("mobile"))
+        and not p.id_number
+        for p in members_now
+    )
 
 
 def validate_sheets(*, actor, sheets: list[Sheet], today: date | None = None) -> Plan:
