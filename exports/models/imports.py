@@ -1,5 +1,7 @@
 """ImportJob: an uploaded ledger validated row by row before commit (issue 8)."""
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -9,14 +11,30 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from accounts.scoping import scope_for
 
-__all__ = ["ImportJob", "ImportJobQuerySet", "imports_storage"]
+__all__ = ["ImportJob", "ImportJobQuerySet", "ImportsStorage", "imports_storage"]
+
+
+class ImportsStorage(FileSystemStorage):
+    """Uploads in the private IMPORTS_ROOT, read from settings at each use; no URL serves them."""
+
+    @property
+    def base_location(self):
+        from exports.importing import imports_root
+
+        return str(imports_root())
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
 
 
 def imports_storage() -> FileSystemStorage:
-    """Store uploads in the private IMPORTS_ROOT: no URL serves them."""
-    from exports.importing import imports_root
-
-    return FileSystemStorage(location=imports_root(), base_url=None)
+    """Return the storage of uploaded ledgers."""
+    return ImportsStorage()
 
 
 class ImportJobQuerySet(models.QuerySet):
