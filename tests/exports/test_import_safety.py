@@ -141,3 +141,9 @@ def test_rows_up_to_the_cap_are_read(settings):
     )
     assert total == 10
     assert len(sheets[0].rows) == 10
+
+
+def test_openpyxl_parses_uploads_through_defusedxml():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True
