@@ -35,6 +35,12 @@ MENU = (
     MenuEntry(_("People"), "orgs:person_list", ALL_ROLES - {Role.ORG_CONTACT}, LEDGER),
     MenuEntry(_("Merges"), "orgs:merge_list", OVERSEERS, LEDGER),
     MenuEntry(_("Zombie watch"), "orgs:zombie_list", OVERSEERS, LEDGER),
+    MenuEntry(
+        _("Import ledger"),
+        "exports:import_upload",
+        frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF}),
+        LEDGER,
+    ),
     MenuEntry(_("Activities and services"), "activities:activity_list", ALL_ROLES, ACTIVITIES),
     MenuEntry(
         _("Verification queue"),

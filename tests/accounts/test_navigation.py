@@ -10,6 +10,7 @@ from accounts.context_processors import menu_for
 LEDGER = ["home", "orgs:organization_list", "orgs:person_list"]
 OVERVIEW = ["dashboards:overview"]
 OVERSIGHT = ["orgs:merge_list", "orgs:zombie_list"]
+IMPORTS = ["exports:import_upload"]
 ACTIVITIES = ["activities:activity_list"]
 VERIFY = ["activities:verification_queue"]
 MEDIATION = ["activities:mediation_list"]
@@ -26,6 +27,7 @@ EXPECTED_MENUS = {
         *OVERVIEW,
         *LEDGER[1:],
         *OVERSIGHT,
+        *IMPORTS,
         *ACTIVITIES,
         *VERIFY,
         *MEDIATION,
@@ -42,6 +44,7 @@ EXPECTED_MENUS = {
         *OVERVIEW,
         *LEDGER[1:],
         *OVERSIGHT,
+        *IMPORTS,
         *ACTIVITIES,
         *VERIFY,
         *MEDIATION,
