@@ -19,6 +19,9 @@ MY_BOOKINGS = ["venues:my_bookings"]
 APPROVALS = ["venues:approval_queue"]
 UTILISATION = ["venues:utilisation"]
 AREAS = ["areas:township_list", "areas:community_list"]
+RANKING = ["scoring:ranking"]
+ASSESSMENTS = ["scoring:assessments"]
+SCORING_OVERVIEW = ["scoring:scheme", "scoring:awards"]
 EXPECTED_MENUS = {
     "county_admin": [
         *LEDGER,
@@ -32,6 +35,9 @@ EXPECTED_MENUS = {
         *MY_BOOKINGS,
         *APPROVALS,
         *UTILISATION,
+        *RANKING,
+        *ASSESSMENTS,
+        *SCORING_OVERVIEW,
         *AREAS,
     ],
     "township_staff": [
@@ -46,6 +52,9 @@ EXPECTED_MENUS = {
         *MY_BOOKINGS,
         *APPROVALS,
         *UTILISATION,
+        *RANKING,
+        *ASSESSMENTS,
+        *SCORING_OVERVIEW,
         *AREAS,
     ],
     "secretary": [
@@ -57,6 +66,8 @@ EXPECTED_MENUS = {
         *VENUES,
         *MY_BOOKINGS,
         *APPROVALS,
+        *RANKING,
+        *ASSESSMENTS,
         *AREAS,
     ],
     "official": [
@@ -68,6 +79,8 @@ EXPECTED_MENUS = {
         *COVERAGE,
         *VENUES,
         *UTILISATION,
+        *RANKING,
+        *SCORING_OVERVIEW,
         *AREAS,
     ],
     "org_contact": [
@@ -78,6 +91,7 @@ EXPECTED_MENUS = {
         *BRANCHES,
         *VENUES,
         *MY_BOOKINGS,
+        *RANKING,
     ],
 }
 
