@@ -203,6 +203,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "venues.expire_pending_bookings",
         "schedule": crontab(minute="*/15"),
     },
+    "scoring-recompute-current-quarter": {
+        "task": "scoring.recompute_current_quarter",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "scoring-finalize-previous-quarter": {
+        "task": "scoring.finalize_previous_quarter",
+        "schedule": crontab(day_of_month=5, month_of_year="1,4,7,10", hour=4, minute=0),
+    },
 }
 
 # Logging: one line per record on stdout; ID numbers are masked before anything is written.

@@ -24,7 +24,7 @@ def test_compiled_catalog_matches_the_source():
 
     def as_dict(catalog):
         return {
-            entry.msgid: entry.msgstr or dict(entry.msgstr_plural)
+            (entry.msgctxt, entry.msgid): entry.msgstr or dict(entry.msgstr_plural)
             for entry in catalog
             if not entry.obsolete and "fuzzy" not in entry.flags
         }

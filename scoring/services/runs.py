@@ -1,0 +1,230 @@
+"""Ranking runs: request a recompute, run it (in a Celery worker), finalise and re-open quarters.
+
+A run row is written first and the task enqueued on commit, so the page can show the run at once
+and watch its progress. The computation itself is `scoring.services.compute.compute_quarter`;
+when it fails half-way, its transaction rolls back (the previous ranking stays) and the run is
+marked failed with the error.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from core.services import audit_record
+from party_branches.rules import format_quarter, quarter_of, shift_quarter
+from scoring.models import RankingRun, ScoringQuarter
+from scoring.services.compute import QuarterFrozen, compute_quarter
+
+logger = logging.getLogger(__name__)
+
+RECOMPUTE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF})
+
+
+def _role(user) -> str:
+    if user is None:
+        return ""
+    return Role.COUNTY_ADMIN if user.is_superuser and not user.role else user.role
+
+
+def current_quarter() -> tuple[int, int]:
+    return quarter_of(timezone.localdate())
+
+
+def validate_quarter(year: int, quarter: int) -> None:
+    """Refuse a quarter that has not begun or is finalised, with a Chinese message."""
+    if (year, quarter) > current_quarter():
+        raise ValidationError(
+            _("%(quarter)s has not begun yet: only past and current quarters can be scored.")
+            % {"quarter": format_quarter((year, quarter))}
+        )
+    if year < 2000:
+        raise ValidationError(_("Enter a quarter such as 2026Q3."))
+    state = ScoringQuarter.objects.filter(year=year, quarter=quarter).first()
+    if state is not None and state.is_finalized:
+        raise ValidationError(
+            _("%(quarter)s is finalised and frozen; the county admin must re-open it first.")
+            % {"quarter": format_quarter((year, quarter))}
+        )
+
+
+def request_recompute(
+    *,
+    year: int,
+    quarter: int,
+    user=None,
+    trigger: str = RankingRun.Trigger.MANUAL,
+    finalize: bool = False,
+) -> RankingRun:
+    """Create a run for the quarter and enqueue it; the active run when one is under way."""
+    if user is not None and _role(user) not in RECOMPUTE_ROLES:
+        raise PermissionDenied
+    if finalize and user is not None and _role(user) != Role.COUNTY_ADMIN:
+        raise PermissionDenied
+    validate_quarter(year, quarter)
+    with transaction.atomic():
+        active = (
+            RankingRun.objects.select_for_update()
+            .filter(
+                year=year,
+                quarter=quarter,
+                status__in=[RankingRun.Status.QUEUED, RankingRun.Status.RUNNING],
+            )
+            .first()
+        )
+        if active is not None and not (finalize and not active.finalize):
+            return active
+        run = RankingRun.objects.create(
+            year=year,
+            quarter=quarter,
+            trigger=trigger,
+            requested_by=user if user is not None and user.is_authenticated else None,
+            finalize=finalize,
+            stage=_("Waiting for a worker"),
+        )
+        if user is not None:
+            audit_record(
+                actor=user,
+                action="scoring.recompute_requested",
+                obj=run,
+                summary=f"{format_quarter((year, quarter))}{' finalize' if finalize else ''}",
+            )
+        transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from scoring.tasks import run_ranking
+
+    try:
+        result = run_ranking.delay(run_id)
+    except Exception as error:  # the broker is down: say so on the run, don't lose it
+        logger.exception("could not enqueue ranking run %s", run_id)
+        RankingRun.objects.filter(pk=run_id, status=RankingRun.Status.QUEUED).update(
+            status=RankingRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=_("The job queue is unavailable; try again later. (%(error)s)")
+            % {"error": type(error).__name__},
+        )
+        return
+    if result is not None and getattr(result, "id", None):
+        RankingRun.objects.filter(pk=run_id, task_id="").update(task_id=result.id[:50])
+
+
+def execute_run(run_id: int) -> RankingRun:
+    """Run a queued run (the Celery task calls this); never raises for a computation error."""
+    with transaction.atomic():
+        run = RankingRun.objects.select_for_update().get(pk=run_id)
+        if run.status not in {RankingRun.Status.QUEUED, RankingRun.Status.RUNNING}:
+            return run  # a duplicate delivery of a finished run
+        run.status = RankingRun.Status.RUNNING
+        run.started_at = timezone.now()
+        run.progress = 10
+        run.stage = _("Counting the quarter's verified records")
+        run.error = ""
+        run.save(update_fields=["status", "started_at", "progress", "stage", "error"])
+    try:
+        result = compute_quarter(
+            run.year, run.quarter, finalize=run.finalize, finalize_by=run.requested_by
+        )
+    except QuarterFrozen:
+        return _fail(
+            run,
+            _("%(quarter)s is finalised and frozen; the county admin must re-open it first.")
+            % {"quarter": format_quarter((run.year, run.quarter))},
+        )
+    except Exception as error:
+        logger.exception("ranking run %s failed", run.pk)
+        return _fail(run, f"{type(error).__name__}: {error}")
+    run.status = RankingRun.Status.SUCCEEDED
+    run.progress = 100
+    run.stage = _("Done")
+    run.finished_at = timezone.now()
+    run.organizations_scored = result.scored
+    run.organizations_ranked = result.ranked
+    run.save(
+        update_fields=[
+            "status",
+            "progress",
+            "stage",
+            "finished_at",
+            "organizations_scored",
+            "organizations_ranked",
+        ]
+    )
+    logger.info(
+        "ranking run %s: %sQ%s scored %s, ranked %s",
+        run.pk,
+        run.year,
+        run.quarter,
+        result.scored,
+        result.ranked,
+    )
+    return run
+
+
+def _fail(run: RankingRun, message: str) -> RankingRun:
+    run.status = RankingRun.Status.FAILED
+    run.finished_at = timezone.now()
+    run.stage = _("Failed")
+    run.error = message[:2000]
+    run.save(update_fields=["status", "finished_at", "stage", "error"])
+    return run
+
+
+def run_now(*, year: int, quarter: int, trigger: str, finalize: bool = False) -> RankingRun:
+    """Create and execute a run in this process (the command line and the schedule)."""
+    validate_quarter(year, quarter)
+    run = RankingRun.objects.create(year=year, quarter=quarter, trigger=trigger, finalize=finalize)
+    return execute_run(run.pk)
+
+
+def recompute_current_quarter() -> RankingRun | None:
+    """The nightly job: recompute the running quarter unless it is finalised."""
+    year, quarter = current_quarter()
+    state = ScoringQuarter.objects.filter(year=year, quarter=quarter).first()
+    if state is not None and state.is_finalized:
+        return None
+    return run_now(year=year, quarter=quarter, trigger=RankingRun.Trigger.SCHEDULE)
+
+
+def finalize_previous_quarter() -> RankingRun | None:
+    """On the 5th day of a quarter: compute the previous quarter a last time and freeze it."""
+    year, quarter = shift_quarter(current_quarter(), -1)
+    state = ScoringQuarter.objects.filter(year=year, quarter=quarter).first()
+    if state is not None and state.is_finalized:
+        return None
+    return run_now(year=year, quarter=quarter, trigger=RankingRun.Trigger.SCHEDULE, finalize=True)
+
+
+def reopen_quarter(*, year: int, quarter: int, user, reason: str) -> ScoringQuarter:
+    """Unfreeze a finalised quarter: the county admin's explicit, logged act."""
+    if _role(user) != Role.COUNTY_ADMIN:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError(_("Say why the quarter is re-opened (at least 4 characters)."))
+    with transaction.atomic():
+        state = (
+            ScoringQuarter.objects.select_for_update().filter(year=year, quarter=quarter).first()
+        )
+        if state is None or not state.is_finalized:
+            raise ValidationError(
+                _("%(quarter)s is not finalised.") % {"quarter": format_quarter((year, quarter))}
+            )
+        state.state = ScoringQuarter.State.OPEN
+        state.save(update_fields=["state"])
+        audit_record(
+            actor=user,
+            action="scoring.quarter_reopened",
+            obj=state,
+            summary=reason[:300],
+            changes={"state": [ScoringQuarter.State.FINALIZED, ScoringQuarter.State.OPEN]},
+        )
+    logger.warning("quarter %s re-opened by user %s", state, user.pk)
+    return state
