@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organization
 from party_branches.rules import Quarter, quarter_of, shift_quarter
+from scoring.explain import not_ranked_reason
 from scoring.models import QuarterAssessment, QuarterScore, RankingRun, ScoringQuarter
 
 # The ranking tabs: which rank column each one shows and orders by.
@@ -27,19 +28,12 @@ RANK_FIELDS = {
     SCOPE_TOWNSHIP: "rank_township",
 }
 
-# Why a scored organisation is left out of the ranking (`QuarterScore.not_ranked_reason`).
-NOT_RANKED_REASONS = {
-    "serious_list": _("On the serious violation list"),
-    "serious": _("On the serious violation list"),
-    "merged": _("Merged into another organisation"),
-}
-
 # How many quarters the trend of an organisation shows.
 TREND_QUARTERS = 12
 
 
-def not_ranked_label(reason: str) -> str:
-    return str(NOT_RANKED_REASONS.get(reason, reason or _("Not ranked")))
+def not_ranked_label(score) -> str:
+    return str(not_ranked_reason(score) or _("Not ranked"))
 
 
 def current_quarter() -> Quarter:

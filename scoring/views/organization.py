@@ -5,12 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from orgs.models import Organization
 from party_branches.rules import format_quarter, parse_quarter, shift_quarter
 from scoring import selectors
-from scoring.models import Indicator, QuarterScore
-
-try:
-    from scoring.explain import explain
-except ImportError:  # TEMPORARY until scoring.explain lands on main
-    explain = None
+from scoring.explain import explain
+from scoring.models import QuarterScore
 
 # Indicators drawn on the trend chart besides the total: (score field, label key).
 TREND_SERIES = (
@@ -26,19 +22,6 @@ def _place_change(score, previous, field: str, same: str):
     if previous is None or getattr(previous, same) != getattr(score, same):
         return selectors.rank_change(getattr(score, field), None)
     return selectors.rank_change(getattr(score, field), getattr(previous, field))
-
-
-def _explain(score, rules):
-    if explain is not None:
-        return explain(score, rules)
-    from types import SimpleNamespace
-
-    return [
-        SimpleNamespace(
-            indicator=value, label=label, points=getattr(score, f"{value}_points"), cap=None, lines=[]
-        )
-        for value, label in Indicator.choices
-    ]
 
 
 def _chart_data(trend) -> dict:
@@ -96,14 +79,14 @@ def organization_score(request, pk: int):
     if score is not None:
         context.update(
             {
-                "indicators": _explain(score, scoring_quarter.rules if scoring_quarter else {}),
+                "indicators": explain(score, scoring_quarter.rules if scoring_quarter else {}),
                 "sizes": selectors.category_and_township_sizes(score=score),
                 "county_change": selectors.rank_change(
                     score.rank_county, score.previous_rank_county
                 ),
                 "category_change": _place_change(score, previous, "rank_category", "category_id"),
                 "township_change": _place_change(score, previous, "rank_township", "township_id"),
-                "reason_label": selectors.not_ranked_label(score.not_ranked_reason),
+                "reason_label": selectors.not_ranked_label(score),
             }
         )
     return render(request, "scoring/organization_score.html", context)

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import scope_for
@@ -18,13 +17,11 @@ from scoring import permissions, selectors
 from scoring.filters import RankingFilter
 from scoring.forms import ReopenForm
 from scoring.models import RankingRun
+from scoring.services.runs import reopen_quarter, request_recompute
 from scoring.views._common import error_text, quarter_param
 
 PAGE_SIZE = 50
 NOT_RANKED_SHOWN = 100
-TRY_AGAIN_LATER = gettext_lazy(
-    "The task queue is not reachable right now; please try again in a few minutes."
-)
 
 
 def _ranking_url(quarter, **params) -> str:
@@ -68,7 +65,7 @@ def ranking(request):
     for row in shown:
         row.change = selectors.rank_change(row.rank, row.previous_rank)
         row.can_open = row.organization_id in openable
-        row.reason_label = selectors.not_ranked_label(row.not_ranked_reason)
+        row.reason_label = selectors.not_ranked_label(row)
     context = {
         "page": page,
         "not_ranked": not_ranked[:NOT_RANKED_SHOWN],
@@ -91,6 +88,8 @@ def _quarter_panel_context(request, quarter) -> dict:
         "run": selectors.latest_run(quarter),
         "can_recompute": permissions.may_recompute(request.user),
         "is_county_admin": permissions.is_county_admin(request.user),
+        # Only a quarter that has ended is finalised.
+        "can_finalize": quarter < selectors.current_quarter(),
         "reopen_form": ReopenForm(),
     }
 
@@ -110,17 +109,10 @@ def run_panel(request):
     return response
 
 
-def _broker_errors():
-    from kombu.exceptions import OperationalError
-
-    return (OperationalError, ConnectionError)
-
-
 @require_POST
 def recompute(request):
     if not permissions.may_recompute(request.user):
         raise PermissionDenied
-    from scoring.services.runs import request_recompute
 
     quarter = quarter_param(request.POST)
     try:
@@ -129,12 +121,11 @@ def recompute(request):
         )
     except ValidationError as error:
         messages.error(request, error_text(error))
-    except _broker_errors():
-        messages.error(request, TRY_AGAIN_LATER)
     else:
+        run.refresh_from_db()
         if run.is_active:
             messages.info(request, _("The ranking is being recomputed; this page follows it."))
-        else:
+        elif run.status == RankingRun.Status.SUCCEEDED:
             messages.success(request, _("The ranking was recomputed."))
     return redirect(_ranking_url(quarter))
 
@@ -143,9 +134,11 @@ def recompute(request):
 def quarter_finalize(request):
     if not permissions.is_county_admin(request.user):
         raise PermissionDenied
-    from scoring.services.runs import request_recompute
 
     quarter = quarter_param(request.POST)
+    if quarter >= selectors.current_quarter():
+        messages.error(request, _("Only a quarter that has ended can be finalised."))
+        return redirect(_ranking_url(quarter))
     try:
         request_recompute(
             year=quarter[0],
@@ -156,8 +149,6 @@ def quarter_finalize(request):
         )
     except ValidationError as error:
         messages.error(request, error_text(error))
-    except _broker_errors():
-        messages.error(request, TRY_AGAIN_LATER)
     else:
         messages.success(
             request, _("The quarter is computed a last time and then finalised (frozen).")
@@ -169,7 +160,6 @@ def quarter_finalize(request):
 def quarter_reopen(request):
     if not permissions.is_county_admin(request.user):
         raise PermissionDenied
-    from scoring.services.runs import reopen_quarter
 
     quarter = quarter_param(request.POST)
     form = ReopenForm(request.POST)

@@ -70,7 +70,7 @@ def test_not_ranked_rows_are_listed_apart_with_their_reason(q2_ranking, client_a
     assert [row.organization.name for row in response.context["not_ranked"]] == ["已合并的书画组"]
     assert "已合并的书画组" not in [name for name, _rank, _kind in _rows(response)]
     assert 'data-testid="not-ranked-table"' in response.content.decode()
-    assert "合并" in response.context["not_ranked"][0].reason_label
+    assert response.context["not_ranked"][0].reason_label == "已并入其他组织"
 
 
 def test_ranking_shows_as_of_time_and_finalised_state(q2_ranking, client_as, secretary):
@@ -306,3 +306,66 @@ def test_organisation_page_links_to_its_score(q2_ranking, client_as, org_contact
 
     assert 'data-testid="org-score"' in page
     assert _score_url(q2_ranking.org_a1) in page
+
+
+# Recompute, finalise, re-open
+
+
+def test_township_staff_recomputes_a_quarter_from_the_page(
+    county, client_as, township_staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(township_staff).post(
+            reverse("scoring:recompute"), {"quarter": "2026Q1"}, follow=True
+        )
+
+    run = RankingRun.objects.get(year=2026, quarter=1)
+    assert run.requested_by == township_staff
+    assert run.status == RankingRun.Status.SUCCEEDED  # eager Celery in tests
+    assert response.context["run"] == run
+    assert ScoringQuarter.objects.get(year=2026, quarter=1).computed_at is not None
+
+
+def test_recompute_of_a_finalised_quarter_is_refused_in_chinese(county, client_as, county_admin):
+    ScoringQuarterFactory(year=2026, quarter=1, state=ScoringQuarter.State.FINALIZED)
+
+    response = client_as(county_admin).post(
+        reverse("scoring:recompute"), {"quarter": "2026Q1"}, follow=True
+    )
+
+    assert not RankingRun.objects.exists()
+    assert "定稿" in " ".join(str(message) for message in response.context["messages"])
+
+
+def test_the_running_quarter_cannot_be_finalised(county, client_as, county_admin):
+    from scoring.selectors import current_quarter
+
+    client_as(county_admin).post(
+        reverse("scoring:quarter_finalize"), {"quarter": "{}Q{}".format(*current_quarter())}
+    )
+
+    assert not RankingRun.objects.exists()
+
+
+def test_county_admin_finalises_an_ended_quarter(
+    county, client_as, county_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(county_admin).post(reverse("scoring:quarter_finalize"), {"quarter": "2026Q1"})
+
+    state = ScoringQuarter.objects.get(year=2026, quarter=1)
+    assert state.is_finalized
+    assert RankingRun.objects.get(year=2026, quarter=1).finalize is True
+
+
+def test_reopening_needs_a_reason(county, client_as, county_admin):
+    ScoringQuarterFactory(year=2026, quarter=1, state=ScoringQuarter.State.FINALIZED)
+    client = client_as(county_admin)
+
+    client.post(reverse("scoring:quarter_reopen"), {"quarter": "2026Q1", "reason": ""})
+    assert ScoringQuarter.objects.get(year=2026, quarter=1).is_finalized
+
+    client.post(
+        reverse("scoring:quarter_reopen"), {"quarter": "2026Q1", "reason": "补录三季度活动"}
+    )
+    assert not ScoringQuarter.objects.get(year=2026, quarter=1).is_finalized
