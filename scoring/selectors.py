@@ -140,10 +140,14 @@ def organization_scores(*, organization, limit: int = TREND_QUARTERS):
 
 def category_and_township_sizes(*, score) -> dict:
     """How many organisations were ranked county-wide, in the category and in the township."""
-    return QuarterScore.objects.of_quarter(score.year, score.quarter).ranked().aggregate(
-        county=Count("pk"),
-        category=Count("pk", filter=Q(category=score.category_id)),
-        township=Count("pk", filter=Q(township=score.township_id)),
+    return (
+        QuarterScore.objects.of_quarter(score.year, score.quarter)
+        .ranked()
+        .aggregate(
+            county=Count("pk"),
+            category=Count("pk", filter=Q(category=score.category_id)),
+            township=Count("pk", filter=Q(township=score.township_id)),
+        )
     )
 
 
@@ -187,9 +191,7 @@ def award_list(*, user, year: int):
     return (
         Award.objects.visible_to(user)
         .filter(year=year)
-        .select_related(
-            "organization", "organization__community", "category", "decided_by"
-        )
+        .select_related("organization", "organization__community", "category", "decided_by")
         .order_by("category__sort_order", "category__name", "rank_in_category", "pk")
     )
 

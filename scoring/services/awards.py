@@ -58,7 +58,7 @@ def award_candidates(*, year: int, per_category: int) -> list[dict]:
         )
         .order_by()
     )
-    return [row for row in rows.filter(rank__lte=per_category)]
+    return list(rows.filter(rank__lte=per_category))
 
 
 @transaction.atomic

@@ -88,9 +88,7 @@ def update_scheme(*, actor, scheme: Scheme, values: dict, rules: dict[str, dict]
         for code, rule in current_rules.items()
     }
     for code, new in rules.items():
-        merged_rules.setdefault(code, {}).update(
-            {k: v for k, v in new.items() if k in RULE_FIELDS}
-        )
+        merged_rules.setdefault(code, {}).update({k: v for k, v in new.items() if k in RULE_FIELDS})
     validate_scheme_values(
         values=merged_values,
         rules=merged_rules,

@@ -26,9 +26,7 @@ def awards(request):
         row.quarter: row for row in ScoringQuarter.objects.filter(year=year).order_by("quarter")
     }
     scheme = Scheme.objects.filter(year=year).first()
-    years = sorted(
-        set(Scheme.objects.values_list("year", flat=True)) | {year}, reverse=True
-    )
+    years = sorted(set(Scheme.objects.values_list("year", flat=True)) | {year}, reverse=True)
     return render(
         request,
         "scoring/awards.html",

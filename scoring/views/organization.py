@@ -28,9 +28,7 @@ def _chart_data(trend) -> dict:
     return {
         "labels": [f"{row.year}Q{row.quarter}" for row in trend],
         "total": [float(row.total) for row in trend],
-        "series": {
-            field: [float(getattr(row, field)) for row in trend] for field in TREND_SERIES
-        },
+        "series": {field: [float(getattr(row, field)) for row in trend] for field in TREND_SERIES},
         "ranks": [row.rank_county for row in trend],
         "names": {
             "total": str(QuarterScore._meta.get_field("total").verbose_name),

@@ -117,7 +117,10 @@ def recompute(request):
     quarter = quarter_param(request.POST)
     try:
         run = request_recompute(
-            year=quarter[0], quarter=quarter[1], user=request.user, trigger=RankingRun.Trigger.MANUAL
+            year=quarter[0],
+            quarter=quarter[1],
+            user=request.user,
+            trigger=RankingRun.Trigger.MANUAL,
         )
     except ValidationError as error:
         messages.error(request, error_text(error))

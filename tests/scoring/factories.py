@@ -43,12 +43,14 @@ class QuarterScoreFactory(factory.django.DjangoModelFactory):
     bonus_points = Decimal(2)
     deduction_points = Decimal(0)
     total = factory.LazyAttribute(
-        lambda o: o.activity_points
-        + o.service_points
-        + o.satisfaction_points
-        + o.governance_points
-        + o.bonus_points
-        + o.deduction_points
+        lambda o: (
+            o.activity_points
+            + o.service_points
+            + o.satisfaction_points
+            + o.governance_points
+            + o.bonus_points
+            + o.deduction_points
+        )
     )
     ranked = True
     rank_county = 1

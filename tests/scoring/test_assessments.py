@@ -91,9 +91,7 @@ def test_finalised_quarter_is_refused_with_a_chinese_message(county, client_as, 
     client = client_as(township_staff)
 
     page = client.get(URL, {"quarter": "2026Q2"}).content.decode()
-    response = client.post(
-        f"{URL}?quarter=2026Q2", _formset_post([(county.org_a1.pk, 4, 0, "")])
-    )
+    response = client.post(f"{URL}?quarter=2026Q2", _formset_post([(county.org_a1.pk, 4, 0, "")]))
 
     assert 'data-testid="closed"' in page
     assert 'data-testid="save"' not in page

@@ -166,9 +166,9 @@ def _many_scores(county, count):
     for n in range(count):
         org = OrganizationFactory(community=county.community_a1, category=category)
         _score(org, quarter=3, rank_county=n + 1, rank_category=n + 1, rank_township=n + 1)
-    for n in range(count // 5):
+    for _n in range(count // 5):
         org = OrganizationFactory(community=county.community_a2, category=category)
-        _score(org, quarter=3, ranked=False, not_ranked_reason="serious_list", rank_county=None)
+        _score(org, quarter=3, ranked=False, not_ranked_reason="serious", rank_county=None)
 
 
 @pytest.mark.parametrize("scope", ["county", "category", "township"])

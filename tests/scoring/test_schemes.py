@@ -160,9 +160,7 @@ def test_overview_roles_read_the_scheme_without_a_save_button(persona, client_as
 def test_township_staff_cannot_change_the_scheme(county, township_staff, client_as):
     scheme = scheme_of(2026)
 
-    response = client_as(township_staff).post(
-        URL, _post_data(scheme, activity_led={"points": "9"})
-    )
+    response = client_as(township_staff).post(URL, _post_data(scheme, activity_led={"points": "9"}))
 
     assert response.status_code == 403
     assert scheme.rules.get(code="activity_led").points == Decimal(5)
