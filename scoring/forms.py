@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import formset_factory, modelformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import BootstrapFormMixin
 from scoring.models import Award, Rule, Scheme
@@ -62,7 +63,7 @@ class AssessmentForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": 1}),
     )
     note = forms.CharField(
-        label=_("Note"),
+        label=pgettext_lazy("scoring", "Note"),
         max_length=300,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
@@ -80,4 +81,4 @@ class AwardDecisionForm(BootstrapFormMixin, forms.Form):
             (Award.Status.REJECTED, _("Do not confirm")),
         ],
     )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=pgettext_lazy("scoring", "Note"), max_length=300, required=False)
