@@ -1,10 +1,13 @@
-"""Demo activities: a year of the county's activities, mediation cases and residents' ratings.
+"""Demo activities: the county's activities, mediation cases and residents' ratings.
 
-At county scale (140 groups) about 250 welfare services, 160 cultural events, 110 other
-activities, 185 mediation cases and some 50,000 beneficiaries reached; most records are
-verified, some await verification or were returned. Residents' scores average about 4.5.
-Deterministic (the context's seeded generator) and written with bulk_create. Activities are
-not linked to bookings and carry no photos.
+At county scale (140 groups), a year of records: about 250 welfare services, 160 cultural
+events, 110 other activities, 185 mediation cases and some 50,000 beneficiaries reached, with
+0–4 ratings per activity; city scale is ten times that. At province scale (the benchmarks'),
+two years: 2,000,000 activities and about 300,000 ratings (one activity in seven is rated).
+Most records are verified, some await verification or were returned. Residents' scores average
+about 4.5. Deterministic (the context's seeded generator) and written with bulk_create in
+chunks, so memory stays flat at province scale. Activities are not linked to bookings and carry
+no photos.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ ACTIVITY_PLAN = {
     Activity.Kind.PARTY_ALLIANCE: 15,
 }
 MEDIATION_CASES = 185
+# Province: the benchmark volumes over two years.
+PROVINCE = {"activities": 2_000_000, "days": 730, "rated_share": 0.15}
+CHUNK = 20_000
 TITLES = {
     Activity.Kind.CULTURE_SPORTS: [
         "广场舞展演",
@@ -98,8 +104,55 @@ def _status(rng, start: datetime.datetime, now: datetime.datetime) -> str:
     return VerificationStatus.VERIFIED
 
 
+def _activity_plan(context, organizations):
+    """Yield (kind, organization, day) for every activity of the scale."""
+    rng = context.rng
+    today = timezone.localdate()
+    showcase = context.made.get("organizations", [organizations[0]])[0]
+    if context.scale == "province":
+        kinds = list(ACTIVITY_PLAN)
+        weights = list(ACTIVITY_PLAN.values())
+        for index in range(PROVINCE["activities"]):
+            organization = showcase if index % 2000 == 0 else rng.choice(organizations)
+            day = today - datetime.timedelta(days=rng.randint(1, PROVINCE["days"]))
+            yield rng.choices(kinds, weights)[0], organization, day
+        return
+    factor = max(1, round(len(organizations) / COUNTY_ORGANIZATIONS))
+    for kind, count in ACTIVITY_PLAN.items():
+        for index in range(count * factor):
+            # The showcase group leads one activity in twenty.
+            organization = showcase if index % 20 == 0 else rng.choice(organizations)
+            day = today - datetime.timedelta(days=rng.randint(1, 365))
+            yield kind, organization, day
+
+
+def _ratings(context, activity, now) -> list[Feedback]:
+    rng = context.rng
+    if context.scale == "province":
+        count = 1 if rng.random() < PROVINCE["rated_share"] else 0
+    else:
+        count = rng.choice((0, 1, 2, 3, 4))
+    feedback = []
+    for _ in range(count):
+        created = activity.end + datetime.timedelta(hours=rng.randint(1, 72))
+        feedback.append(
+            Feedback(
+                activity_id=activity.pk,
+                organization_id=activity.lead_organization_id,
+                score=rng.choices(SCORES, SCORE_WEIGHTS)[0],
+                comment=rng.choice(COMMENTS),
+                source=rng.choice(
+                    (Feedback.Source.RESIDENT_FORM,) * 4 + (Feedback.Source.PHONE_SURVEY,)
+                ),
+                fingerprint=f"{rng.getrandbits(256):064x}",
+                created_at=min(created, now),
+            )
+        )
+    return feedback
+
+
 def seed_activities(context) -> None:
-    """Create a year of activities, mediation cases and feedback for the demo county."""
+    """Create the scale's activities, mediation cases and feedback for the demo county."""
     rng = context.rng
     organizations = list(Organization.objects.active().order_by("pk"))
     if not organizations:
@@ -110,64 +163,54 @@ def seed_activities(context) -> None:
     now = timezone.now()
     today = timezone.localdate()
 
-    activities = []
-    for kind, count in ACTIVITY_PLAN.items():
-        for index in range(count * factor):
-            # The showcase group leads one activity in twenty.
-            organization = showcase if index % 20 == 0 else rng.choice(organizations)
-            day = today - datetime.timedelta(days=rng.randint(1, 365))
-            start = timezone.make_aware(
-                datetime.datetime.combine(day, datetime.time(rng.randint(8, 19)))
-            )
-            end = start + datetime.timedelta(hours=rng.choice((1, 2, 2, 3)))
-            status = _status(rng, start, now)
-            low, high = BENEFICIARIES.get(kind, DEFAULT_BENEFICIARIES)
-            activities.append(
-                Activity(
-                    lead_organization_id=organization.pk,
-                    kind=kind,
-                    title=rng.choice(TITLES[kind]),
-                    start=start,
-                    end=end,
-                    place=rng.choice(["社区活动室", "社区广场", "党群服务中心", "村文化大院"]),
-                    community_served_id=organization.community_id,
-                    participants=rng.randint(8, 40),
-                    beneficiaries=rng.randint(low, high),
-                    volunteer_hours=Decimal(rng.randint(4, 40)),
-                    help_cases=rng.randint(1, 6) if kind in HELP_KINDS else 0,
-                    status=status,
-                    verified_by=verifier if status == VerificationStatus.VERIFIED else None,
-                    verified_at=end + datetime.timedelta(days=3)
-                    if status == VerificationStatus.VERIFIED
-                    else None,
-                    return_reason="请补充签到表和照片"
-                    if status == VerificationStatus.RETURNED
-                    else "",
-                    feedback_token=f"{rng.getrandbits(96):024x}",
-                    feedback_closes_on=timezone.localdate(end)
-                    + datetime.timedelta(days=FEEDBACK_WINDOW_DAYS),
-                )
-            )
-    Activity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
+    created = rated = reached = 0
+    chunk: list[Activity] = []
 
-    feedback = []
-    for activity in activities:
-        for _ in range(rng.choice((0, 1, 2, 3, 4))):
-            created = activity.end + datetime.timedelta(hours=rng.randint(1, 72))
-            feedback.append(
-                Feedback(
-                    activity_id=activity.pk,
-                    organization_id=activity.lead_organization_id,
-                    score=rng.choices(SCORES, SCORE_WEIGHTS)[0],
-                    comment=rng.choice(COMMENTS),
-                    source=rng.choice(
-                        (Feedback.Source.RESIDENT_FORM,) * 4 + (Feedback.Source.PHONE_SURVEY,)
-                    ),
-                    fingerprint=f"{rng.getrandbits(256):064x}",
-                    created_at=min(created, now),
-                )
+    def flush():
+        nonlocal created, rated, reached
+        Activity.objects.bulk_create(chunk, batch_size=BATCH_SIZE)
+        feedback = [item for activity in chunk for item in _ratings(context, activity, now)]
+        Feedback.objects.bulk_create(feedback, batch_size=BATCH_SIZE)
+        created += len(chunk)
+        rated += len(feedback)
+        reached += sum(activity.beneficiaries for activity in chunk)
+        chunk.clear()
+
+    for kind, organization, day in _activity_plan(context, organizations):
+        start = timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time(rng.randint(8, 19)))
+        )
+        end = start + datetime.timedelta(hours=rng.choice((1, 2, 2, 3)))
+        status = _status(rng, start, now)
+        low, high = BENEFICIARIES.get(kind, DEFAULT_BENEFICIARIES)
+        chunk.append(
+            Activity(
+                lead_organization_id=organization.pk,
+                kind=kind,
+                title=rng.choice(TITLES[kind]),
+                start=start,
+                end=end,
+                place=rng.choice(["社区活动室", "社区广场", "党群服务中心", "村文化大院"]),
+                community_served_id=organization.community_id,
+                participants=rng.randint(8, 40),
+                beneficiaries=rng.randint(low, high),
+                volunteer_hours=Decimal(rng.randint(4, 40)),
+                help_cases=rng.randint(1, 6) if kind in HELP_KINDS else 0,
+                status=status,
+                verified_by=verifier if status == VerificationStatus.VERIFIED else None,
+                verified_at=end + datetime.timedelta(days=3)
+                if status == VerificationStatus.VERIFIED
+                else None,
+                return_reason="请补充签到表和照片" if status == VerificationStatus.RETURNED else "",
+                feedback_token=f"{rng.getrandbits(96):024x}",
+                feedback_closes_on=timezone.localdate(end)
+                + datetime.timedelta(days=FEEDBACK_WINDOW_DAYS),
             )
-    Feedback.objects.bulk_create(feedback, batch_size=BATCH_SIZE)
+        )
+        if len(chunk) >= CHUNK:
+            flush()
+    if chunk:
+        flush()
 
     cases = []
     for index in range(MEDIATION_CASES * factor):
@@ -193,8 +236,6 @@ def seed_activities(context) -> None:
         )
     MediationCase.objects.bulk_create(cases, batch_size=BATCH_SIZE)
 
-    reached = sum(activity.beneficiaries for activity in activities)
     context.summary.append(
-        f"{len(activities)} 场活动（惠及 {reached} 人次），{len(cases)} 件矛盾调解，"
-        f"{len(feedback)} 条群众评价"
+        f"{created} 场活动（惠及 {reached} 人次），{len(cases)} 件矛盾调解，{rated} 条群众评价"
     )

@@ -111,12 +111,19 @@ def _community_names(rng, kind: str, count: int) -> list[str]:
     return pool[:count]
 
 
+def _township_code(index: int) -> str:
+    """9 digits: the county's 6 and a 3-digit serial; past 999 townships (province scale)
+    the next county code takes over, so every code stays 9 digits."""
+    county, serial = divmod(index, 999)
+    return f"{int(COUNTY_CODE) + county}{serial + 1:03d}"
+
+
 def seed_areas(context) -> None:
     """Create the county's townships and their communities or villages, in bulk."""
     rng = context.rng
     sizes = context.sizes
     townships = [
-        Township(name=name, kind=kind, code=f"{COUNTY_CODE}{index + 1:03d}")
+        Township(name=name, kind=kind, code=_township_code(index))
         for index, (name, kind) in enumerate(_township_names(sizes["townships"]))
     ]
     Township.objects.bulk_create(townships, batch_size=1000)

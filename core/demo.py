@@ -17,6 +17,7 @@ SEEDERS = (
     "venues.demo.seed_venues",
     "party_branches.demo.seed_branches",
     "activities.demo.seed_activities",
+    "scoring.demo.seed_scores",
 )
 
 # Townships, communities per township (±3), organisations, people (the ledger's residents)

@@ -1,0 +1,48 @@
+"""Demo scores: last year's and this year's schemes, some quarter assessments, and the
+rankings of the last four quarters (finalised, as the schedule would have left them) and of
+the running quarter (open)."""
+
+from __future__ import annotations
+
+from orgs.models import Organization
+from party_branches.rules import format_quarter, shift_quarter
+from scoring.models import QuarterAssessment, RankingRun
+from scoring.rules import ensure_scheme
+from scoring.services.runs import current_quarter, run_now
+
+PAST_QUARTERS = 4
+
+
+def seed_scores(context) -> None:
+    rng = context.rng
+    current = current_quarter()
+    quarters = [shift_quarter(current, -offset) for offset in range(PAST_QUARTERS, -1, -1)]
+    for year in {year for year, _quarter in quarters}:
+        ensure_scheme(year)
+    organizations = list(Organization.objects.active().values_list("pk", flat=True))
+    assessments = []
+    for year, quarter in quarters:
+        # Secretaries assess about half of the groups each quarter; a few get commended.
+        for pk in organizations:
+            if rng.random() < 0.5:
+                assessments.append(
+                    QuarterAssessment(
+                        organization_id=pk,
+                        year=year,
+                        quarter=quarter,
+                        community_score=rng.choice((2, 3, 3, 4, 4, 4, 5)),
+                        commendations=1 if rng.random() < 0.05 else 0,
+                    )
+                )
+    QuarterAssessment.objects.bulk_create(assessments, batch_size=5000)
+    for year, quarter in quarters:
+        run_now(
+            year=year,
+            quarter=quarter,
+            trigger=RankingRun.Trigger.COMMAND,
+            finalize=(year, quarter) != current,
+        )
+    context.summary.append(
+        f"积分排名：{format_quarter(quarters[0])}–{format_quarter(current)} 共 "
+        f"{len(quarters)} 个季度（本季度每晚重算）"
+    )
