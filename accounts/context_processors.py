@@ -23,6 +23,7 @@ ACTIVITIES = _("Activities")
 PARTY = _("Party building")
 VENUES = _("Venues")
 AREAS = _("Areas")
+SCORING = _("Scoring")
 
 
 # Later apps add their pages here; the matrix test checks every page against the roles.
@@ -61,6 +62,15 @@ MENU = (
         VENUES,
     ),
     MenuEntry(_("Room utilisation"), "venues:utilisation", OVERSEERS, VENUES),
+    MenuEntry(_("Quarter ranking"), "scoring:ranking", ALL_ROLES, SCORING),
+    MenuEntry(
+        _("Quarter assessments"),
+        "scoring:assessments",
+        frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.SECRETARY}),
+        SCORING,
+    ),
+    MenuEntry(_("Scoring scheme"), "scoring:scheme", OVERSEERS, SCORING),
+    MenuEntry(_("Annual awards"), "scoring:awards", OVERSEERS, SCORING),
     MenuEntry(_("Townships"), "areas:township_list", ALL_ROLES - {Role.ORG_CONTACT}, AREAS),
     MenuEntry(_("Communities"), "areas:community_list", ALL_ROLES - {Role.ORG_CONTACT}, AREAS),
 )

@@ -66,6 +66,7 @@ ORGANIZATION_SECTIONS = (
     "orgs.selectors.oversight.oversight_tab_context",
     "party_branches.selectors.party_tab_context",
     "activities.selectors.activities_tab_context",
+    "scoring.selectors.score_tab_context",
 )
 
 

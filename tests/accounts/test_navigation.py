@@ -21,6 +21,9 @@ MY_BOOKINGS = ["venues:my_bookings"]
 APPROVALS = ["venues:approval_queue"]
 UTILISATION = ["venues:utilisation"]
 AREAS = ["areas:township_list", "areas:community_list"]
+RANKING = ["scoring:ranking"]
+ASSESSMENTS = ["scoring:assessments"]
+SCORING_OVERVIEW = ["scoring:scheme", "scoring:awards"]
 EXPECTED_MENUS = {
     "county_admin": [
         "home",
@@ -37,6 +40,9 @@ EXPECTED_MENUS = {
         *MY_BOOKINGS,
         *APPROVALS,
         *UTILISATION,
+        *RANKING,
+        *ASSESSMENTS,
+        *SCORING_OVERVIEW,
         *AREAS,
     ],
     "township_staff": [
@@ -54,6 +60,9 @@ EXPECTED_MENUS = {
         *MY_BOOKINGS,
         *APPROVALS,
         *UTILISATION,
+        *RANKING,
+        *ASSESSMENTS,
+        *SCORING_OVERVIEW,
         *AREAS,
     ],
     "secretary": [
@@ -65,6 +74,8 @@ EXPECTED_MENUS = {
         *VENUES,
         *MY_BOOKINGS,
         *APPROVALS,
+        *RANKING,
+        *ASSESSMENTS,
         *AREAS,
     ],
     "official": [
@@ -78,6 +89,8 @@ EXPECTED_MENUS = {
         *COVERAGE,
         *VENUES,
         *UTILISATION,
+        *RANKING,
+        *SCORING_OVERVIEW,
         *AREAS,
     ],
     "org_contact": [
@@ -88,6 +101,7 @@ EXPECTED_MENUS = {
         *BRANCHES,
         *VENUES,
         *MY_BOOKINGS,
+        *RANKING,
     ],
 }
 

@@ -1,0 +1,157 @@
+"""Edits of a year's scoring scheme by the county admin: caps, weights and every rule at once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.services import audit_record
+from scoring.models import Indicator, Rule, Scheme
+from scoring.permissions import is_county_admin
+from scoring.rules import DEFAULT_CAPS, ensure_scheme, rule_label
+
+SCHEME_FIELDS = ("name", *DEFAULT_CAPS, "prior_weight", "awards_per_category")
+RULE_FIELDS = ("points", "per", "cap", "enabled")
+
+CAP_NEGATIVE = _("A cap cannot be negative.")
+DEDUCTION_POSITIVE = _("Deduction rules take points away: enter 0 or a negative number.")
+POINTS_NEGATIVE = _("This rule adds points: enter 0 or a positive number.")
+SATISFACTION_OVER_CAP = _(
+    "The satisfaction points (%(points)s) cannot exceed the satisfaction cap (%(cap)s)."
+)
+UNKNOWN_RULE = _("Unknown rule “%(code)s”.")
+YEAR_OUT_OF_RANGE = _("Enter a year between 2000 and 2100.")
+
+
+def validate_scheme_values(*, values: dict, rules: dict[str, dict], indicators: dict[str, str]):
+    """Check the cross-field rules of a scheme; raise ValidationError keyed by field."""
+    errors: dict[str, list] = {}
+    for field in DEFAULT_CAPS:
+        if values.get(field) is not None and values[field] < 0:
+            errors.setdefault(field, []).append(CAP_NEGATIVE)
+    for code, rule in rules.items():
+        indicator = indicators.get(code)
+        if indicator is None:
+            errors.setdefault("__all__", []).append(UNKNOWN_RULE % {"code": code})
+            continue
+        points = rule.get("points")
+        if points is not None:
+            if indicator == Indicator.DEDUCTION and points > 0:
+                errors.setdefault(f"{code}.points", []).append(DEDUCTION_POSITIVE)
+            if indicator != Indicator.DEDUCTION and points < 0:
+                errors.setdefault(f"{code}.points", []).append(POINTS_NEGATIVE)
+        if rule.get("cap") is not None and rule["cap"] < 0:
+            errors.setdefault(f"{code}.cap", []).append(CAP_NEGATIVE)
+    satisfaction = rules.get("satisfaction", {}).get("points")
+    cap = values.get("satisfaction_cap")
+    if satisfaction is not None and cap is not None and satisfaction > cap:
+        errors.setdefault("satisfaction.points", []).append(
+            SATISFACTION_OVER_CAP % {"points": satisfaction, "cap": cap}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+def _differs(old, new) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        if old is None or new is None:
+            return old is not new
+        return Decimal(old) != Decimal(new)
+    return old != new
+
+
+@transaction.atomic
+def update_scheme(*, actor, scheme: Scheme, values: dict, rules: dict[str, dict]) -> dict:
+    """Save the scheme's fields and rules together; bump the version when anything changed.
+
+    `values` holds scheme fields (caps, prior weight, awards per category, name); `rules` maps
+    a rule code to its new `points`, `per`, `cap` and `enabled`. Returns the changes made as
+    {field: [old, new]} ("rule code.field" for rules); nothing is written when it is empty.
+    """
+    if not is_county_admin(actor):
+        raise PermissionDenied
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    current_rules = {rule.code: rule for rule in scheme.rules.all()}
+    merged_values = {field: getattr(scheme, field) for field in SCHEME_FIELDS}
+    merged_values.update({k: v for k, v in values.items() if k in SCHEME_FIELDS})
+    merged_rules = {
+        code: {field: getattr(rule, field) for field in RULE_FIELDS}
+        for code, rule in current_rules.items()
+    }
+    for code, new in rules.items():
+        merged_rules.setdefault(code, {}).update({k: v for k, v in new.items() if k in RULE_FIELDS})
+    validate_scheme_values(
+        values=merged_values,
+        rules=merged_rules,
+        indicators={code: rule.indicator for code, rule in current_rules.items()},
+    )
+
+    changes: dict[str, list] = {}
+    scheme_fields = []
+    for field in SCHEME_FIELDS:
+        old, new = getattr(scheme, field), merged_values[field]
+        if _differs(old, new):
+            changes[field] = [_plain(old), _plain(new)]
+            setattr(scheme, field, new)
+            scheme_fields.append(field)
+    changed_rules = []
+    for code, rule in current_rules.items():
+        rule_changed = False
+        for field in RULE_FIELDS:
+            old, new = getattr(rule, field), merged_rules[code][field]
+            if _differs(old, new):
+                changes[f"{code}.{field}"] = [_plain(old), _plain(new)]
+                setattr(rule, field, new)
+                rule_changed = True
+        if rule_changed:
+            changed_rules.append(rule)
+    if not changes:
+        return {}
+
+    for rule in changed_rules:
+        rule.full_clean()
+        rule.save(update_fields=list(RULE_FIELDS))
+    scheme.version += 1
+    scheme.updated_by = actor
+    scheme.full_clean()
+    scheme.save(update_fields=[*scheme_fields, "version", "updated_by", "updated_at"])
+    changed_labels = sorted(
+        {rule_label(key.split(".")[0]) if "." in key else key for key in changes}
+    )
+    audit_record(
+        actor=actor,
+        action="scoring.scheme_update",
+        obj=scheme,
+        summary=f"{scheme.year} v{scheme.version}: {', '.join(changed_labels)}",
+        changes=changes,
+    )
+    return changes
+
+
+@transaction.atomic
+def create_scheme(*, actor, year: int) -> Scheme:
+    """Create the year's scheme from the previous year's (or the defaults); audited."""
+    if not is_county_admin(actor):
+        raise PermissionDenied
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": YEAR_OUT_OF_RANGE})
+    existed = Scheme.objects.filter(year=year).exists()
+    scheme = ensure_scheme(year)
+    if not existed:
+        audit_record(
+            actor=actor,
+            action="scoring.scheme_create",
+            obj=scheme,
+            summary=f"{scheme.year} {scheme.name}",
+            changes={"rules": Rule.objects.filter(scheme=scheme).count()},
+        )
+    return scheme

@@ -1,0 +1,183 @@
+"""The quarter ranking, its recompute runs, and finalising or re-opening a quarter."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scoping import scope_for
+from areas.models import Township
+from orgs.models import Category
+from party_branches.rules import format_quarter
+from scoring import permissions, selectors
+from scoring.filters import RankingFilter
+from scoring.forms import ReopenForm
+from scoring.models import RankingRun
+from scoring.services.runs import reopen_quarter, request_recompute
+from scoring.views._common import error_text, quarter_param
+
+PAGE_SIZE = 50
+NOT_RANKED_SHOWN = 100
+
+
+def _ranking_url(quarter, **params) -> str:
+    query = {"quarter": format_quarter(quarter), **params}
+    return f"{reverse('scoring:ranking')}?{urlencode(query)}"
+
+
+def _tab_defaults(request, scope: str):
+    """A category or township tab always shows one category or township."""
+    data = request.GET.copy()
+    if scope == selectors.SCOPE_CATEGORY and not data.get("category"):
+        first = Category.objects.order_by("sort_order", "name").values_list("pk", flat=True).first()
+        if first is not None:
+            data["category"] = str(first)
+    if scope == selectors.SCOPE_TOWNSHIP and not data.get("township"):
+        own = scope_for(request.user).township_id
+        if own is None:
+            own = Township.objects.order_by("code").values_list("pk", flat=True).first()
+        if own is not None:
+            data["township"] = str(own)
+    return data
+
+
+def ranking(request):
+    quarter = quarter_param(request.GET)
+    scope = request.GET.get("scope")
+    if scope not in selectors.SCOPES:
+        scope = selectors.SCOPE_COUNTY
+    data = _tab_defaults(request, scope)
+    filterset = RankingFilter(
+        data,
+        queryset=selectors.ranking_queryset(user=request.user, quarter=quarter, scope=scope),
+    )
+    rows = filterset.qs
+    page = Paginator(rows.filter(ranked=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    not_ranked = list(rows.filter(ranked=False)[: NOT_RANKED_SHOWN + 1])
+    shown = [*page.object_list, *not_ranked]
+    openable = selectors.visible_organization_ids(
+        user=request.user, organization_ids={row.organization_id for row in shown}
+    )
+    for row in shown:
+        row.change = selectors.rank_change(row.rank, row.previous_rank)
+        row.can_open = row.organization_id in openable
+        row.reason_label = selectors.not_ranked_label(row)
+    context = {
+        "page": page,
+        "not_ranked": not_ranked[:NOT_RANKED_SHOWN],
+        "not_ranked_more": len(not_ranked) > NOT_RANKED_SHOWN,
+        "filter": filterset,
+        "scope": scope,
+        "quarter": quarter,
+        "quarter_label": format_quarter(quarter),
+        "quarter_choices": [format_quarter(q) for q in selectors.quarter_choices(around=quarter)],
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "scoring/partials/_ranking_table.html", context)
+    context.update(_quarter_panel_context(request, quarter))
+    return render(request, "scoring/ranking.html", context)
+
+
+def _quarter_panel_context(request, quarter) -> dict:
+    return {
+        "scoring_quarter": selectors.scoring_quarter(quarter),
+        "run": selectors.latest_run(quarter),
+        "can_recompute": permissions.may_recompute(request.user),
+        "is_county_admin": permissions.is_county_admin(request.user),
+        # Only a quarter that has ended is finalised.
+        "can_finalize": quarter < selectors.current_quarter(),
+        "reopen_form": ReopenForm(),
+    }
+
+
+def run_panel(request):
+    """The latest run of the quarter; polled every 2 s by htmx while the run is active."""
+    quarter = quarter_param(request.GET)
+    run = selectors.latest_run(quarter)
+    response = render(
+        request,
+        "scoring/partials/_run_panel.html",
+        {"run": run, "quarter": quarter, "quarter_label": format_quarter(quarter)},
+    )
+    # The run the page was watching has ended: reload so the new ranking shows.
+    if request.GET.get("watching") and (run is None or not run.is_active):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+def recompute(request):
+    if not permissions.may_recompute(request.user):
+        raise PermissionDenied
+
+    quarter = quarter_param(request.POST)
+    try:
+        run = request_recompute(
+            year=quarter[0],
+            quarter=quarter[1],
+            user=request.user,
+            trigger=RankingRun.Trigger.MANUAL,
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        run.refresh_from_db()
+        if run.is_active:
+            messages.info(request, _("The ranking is being recomputed; this page follows it."))
+        elif run.status == RankingRun.Status.SUCCEEDED:
+            messages.success(request, _("The ranking was recomputed."))
+    return redirect(_ranking_url(quarter))
+
+
+@require_POST
+def quarter_finalize(request):
+    if not permissions.is_county_admin(request.user):
+        raise PermissionDenied
+
+    quarter = quarter_param(request.POST)
+    if quarter >= selectors.current_quarter():
+        messages.error(request, _("Only a quarter that has ended can be finalised."))
+        return redirect(_ranking_url(quarter))
+    try:
+        request_recompute(
+            year=quarter[0],
+            quarter=quarter[1],
+            user=request.user,
+            trigger=RankingRun.Trigger.MANUAL,
+            finalize=True,
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request, _("The quarter is computed a last time and then finalised (frozen).")
+        )
+    return redirect(_ranking_url(quarter))
+
+
+@require_POST
+def quarter_reopen(request):
+    if not permissions.is_county_admin(request.user):
+        raise PermissionDenied
+
+    quarter = quarter_param(request.POST)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the quarter is re-opened."))
+        return redirect(_ranking_url(quarter))
+    try:
+        reopen_quarter(
+            year=quarter[0],
+            quarter=quarter[1],
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The quarter is open again; it is recomputed nightly."))
+    return redirect(_ranking_url(quarter))
