@@ -56,8 +56,8 @@ def _capped(value: Decimal, cap) -> tuple[Decimal, bool]:
 def _per_unit_line(rules: dict, code: str, figure, noun: str) -> tuple[Decimal, str | None]:
     """One counted rule: figure ÷ per → units × points = value (capped)."""
     rule = _rule(rules, code)
-    if rule is None:
-        return Decimal(0), None
+    if rule is None or not figure:
+        return Decimal(0), None  # nothing counted: nothing to say
     points = Decimal(rule["points"])
     per = int(rule["per"])
     units = math.floor(Decimal(str(figure)) / per)

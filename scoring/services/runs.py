@@ -67,6 +67,8 @@ def request_recompute(
     if finalize and user is not None and _role(user) != Role.COUNTY_ADMIN:
         raise PermissionDenied
     validate_quarter(year, quarter)
+    if finalize and (year, quarter) >= current_quarter():
+        raise ValidationError(_("Only a quarter that has ended can be finalised."))
     with transaction.atomic():
         active = (
             RankingRun.objects.select_for_update()
@@ -180,6 +182,8 @@ def _fail(run: RankingRun, message: str) -> RankingRun:
 def run_now(*, year: int, quarter: int, trigger: str, finalize: bool = False) -> RankingRun:
     """Create and execute a run in this process (the command line and the schedule)."""
     validate_quarter(year, quarter)
+    if finalize and (year, quarter) >= current_quarter():
+        raise ValidationError(_("Only a quarter that has ended can be finalised."))
     run = RankingRun.objects.create(year=year, quarter=quarter, trigger=trigger, finalize=finalize)
     return execute_run(run.pk)
 

@@ -147,3 +147,12 @@ def test_command_recomputes_and_finalises(county, may_2025):
         call_command("recompute_rankings", "--quarter", "2025Q1")
     with pytest.raises(CommandError, match="季度格式不正确"):
         call_command("recompute_rankings", "--quarter", "2025Q5")
+
+
+def test_the_running_quarter_cannot_be_finalised(county, county_admin, may_2025):
+    with pytest.raises(ValidationError) as error:
+        runs.request_recompute(year=2025, quarter=2, user=county_admin, finalize=True)
+    assert "只有已结束的季度才能定稿" in error.value.messages[0]
+    with pytest.raises(ValidationError):
+        runs.run_now(year=2025, quarter=2, trigger=RankingRun.Trigger.COMMAND, finalize=True)
+    assert not ScoringQuarter.objects.filter(state=ScoringQuarter.State.FINALIZED).exists()
