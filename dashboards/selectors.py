@@ -486,3 +486,30 @@ def overview(*, user, filters: OverviewFilters) -> dict:
 def townships_offered(*, user):
     """Townships the user may pick (county roles: all; township staff: their own)."""
     return Township.objects.visible_to(user).order_by("code")
+
+
+# The county-wide overview of the current year is what officials open: a periodic task keeps it
+# in the cache, so their request renders from it instead of aggregating two years of records.
+WARM_SECONDS = 15 * 60
+
+
+def warm_county_overview() -> bool:
+    """Compute the county-wide overview of this year and cache it; False without a county user."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from accounts.roles import COUNTY_WIDE_ROLES
+
+    user = (
+        get_user_model()
+        .objects.filter(is_active=True, role__in=COUNTY_WIDE_ROLES)
+        .order_by("pk")
+        .first()
+    )
+    if user is None:
+        return False
+    filters = OverviewFilters(township_id=None, year=timezone.localdate().year)
+    with translation.override(settings.LANGUAGE_CODE):
+        figures = compute_overview(user=user, filters=filters)
+        cache.set(_cache_key(user, filters), figures, WARM_SECONDS)
+    return True

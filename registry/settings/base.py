@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scoring.finalize_previous_quarter",
         "schedule": crontab(day_of_month=5, month_of_year="1,4,7,10", hour=4, minute=0),
     },
+    "dashboards-warm-overview": {
+        "task": "dashboards.warm_overview",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # Logging: one line per record on stdout; ID numbers are masked before anything is written.

@@ -319,3 +319,18 @@ def test_links_are_relative_list_urls():
     url = selectors.link("orgs:organization_list", township=3, category=None, status="")
     assert urlsplit(url).path == reverse("orgs:organization_list")
     assert urlsplit(url).query == "township=3"
+
+
+def test_the_periodic_job_warms_the_county_overview_so_officials_render_from_cache(
+    official, ledger, client_as, django_assert_max_num_queries, settings
+):
+    from dashboards.tasks import warm_overview
+
+    assert "dashboards-warm-overview" in settings.CELERY_BEAT_SCHEDULE
+    assert warm_overview() is True  # the task body (a worker runs it in production)
+    warmed = Organization.objects.count()
+    OrganizationFactory(community=ledger.community_a1)  # after the warm-up: not yet counted
+
+    figures = client_as(official).get(reverse("dashboards:overview")).context["figures"]
+
+    assert figures["organizations"]["total"] == warmed
