@@ -23,6 +23,7 @@ ACTIVITIES = _("Activities")
 PARTY = _("Party building")
 VENUES = _("Venues")
 AREAS = _("Areas")
+EXPORTS = _("Exports")
 
 
 # Later apps add their pages here; the matrix test checks every page against the roles.
@@ -56,6 +57,7 @@ MENU = (
     MenuEntry(_("Room utilisation"), "venues:utilisation", OVERSEERS, VENUES),
     MenuEntry(_("Townships"), "areas:township_list", ALL_ROLES - {Role.ORG_CONTACT}, AREAS),
     MenuEntry(_("Communities"), "areas:community_list", ALL_ROLES - {Role.ORG_CONTACT}, AREAS),
+    MenuEntry(_("My exports"), "exports:export_list", ALL_ROLES, EXPORTS),
 )
 
 

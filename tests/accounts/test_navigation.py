@@ -19,6 +19,7 @@ MY_BOOKINGS = ["venues:my_bookings"]
 APPROVALS = ["venues:approval_queue"]
 UTILISATION = ["venues:utilisation"]
 AREAS = ["areas:township_list", "areas:community_list"]
+EXPORTS = ["exports:export_list"]
 EXPECTED_MENUS = {
     "county_admin": [
         *LEDGER,
@@ -33,6 +34,7 @@ EXPECTED_MENUS = {
         *APPROVALS,
         *UTILISATION,
         *AREAS,
+        *EXPORTS,
     ],
     "township_staff": [
         *LEDGER,
@@ -47,6 +49,7 @@ EXPECTED_MENUS = {
         *APPROVALS,
         *UTILISATION,
         *AREAS,
+        *EXPORTS,
     ],
     "secretary": [
         *LEDGER,
@@ -58,6 +61,7 @@ EXPECTED_MENUS = {
         *MY_BOOKINGS,
         *APPROVALS,
         *AREAS,
+        *EXPORTS,
     ],
     "official": [
         *LEDGER,
@@ -69,6 +73,7 @@ EXPECTED_MENUS = {
         *VENUES,
         *UTILISATION,
         *AREAS,
+        *EXPORTS,
     ],
     "org_contact": [
         "home",
@@ -78,6 +83,7 @@ EXPECTED_MENUS = {
         *BRANCHES,
         *VENUES,
         *MY_BOOKINGS,
+        *EXPORTS,
     ],
 }
 
