@@ -16,12 +16,14 @@ from venues.forms import MonthField
 from venues.models import Booking, Room, ServiceCenter
 
 
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
 class BookingExportFilter(django_filters.FilterSet):
     """Narrow bookings by month (the utilisation page's), township, centre and status."""
 
-    month = django_filters.Filter(
-        label=gettext_lazy("Month"), field_class=MonthField, method="in_month"
-    )
+    month = MonthFilter(label=gettext_lazy("Month"), method="in_month")
     township = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Township"),
         field_name="room__center__township",
