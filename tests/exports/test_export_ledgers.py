@@ -48,7 +48,7 @@ def export(user, kind, params=None):
 
 
 def data_rows(sheet):
-    return [row for row in sheet.iter_rows(min_row=HEADER_ROW + 1)]
+    return list(sheet.iter_rows(min_row=HEADER_ROW + 1))
 
 
 def test_every_kind_of_design_is_registered():
