@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from kombu.exceptions import OperationalError
 
 from core.services import audit_record
 from exports.models import ExportJob, export_scope_key
@@ -97,7 +98,7 @@ def _enqueue(job: ExportJob) -> None:
 
     try:
         result = run_export_job.delay(job.pk)
-    except Exception as error:  # kombu OperationalError, redis ConnectionError...
+    except (OperationalError, OSError) as error:  # the broker is down or unreachable
         logger.warning("export job %s could not be enqueued: %s", job.pk, error)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED,
