@@ -24,6 +24,7 @@ PARTY = _("Party building")
 VENUES = _("Venues")
 AREAS = _("Areas")
 SCORING = _("Scoring")
+EXPORTS = _("Exports")
 
 
 # Later apps add their pages here; the matrix test checks every page against the roles.
@@ -73,6 +74,7 @@ MENU = (
     MenuEntry(_("Annual awards"), "scoring:awards", OVERSEERS, SCORING),
     MenuEntry(_("Townships"), "areas:township_list", ALL_ROLES - {Role.ORG_CONTACT}, AREAS),
     MenuEntry(_("Communities"), "areas:community_list", ALL_ROLES - {Role.ORG_CONTACT}, AREAS),
+    MenuEntry(_("My exports"), "exports:export_list", ALL_ROLES, EXPORTS),
 )
 
 

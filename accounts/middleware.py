@@ -8,14 +8,18 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 class ReadOnlyRoleMiddleware:
     """Refuse every unsafe request from read-only roles (officials), whatever the view.
 
-    Logging out and changing one's own password stay allowed.
+    Logging out and changing one's own password stay allowed, and so does a POST that
+    requests an Excel export: exporting reads the ledger, it changes nothing in it (the
+    export job row is the official's own request, like a session).
     """
 
     ALLOWED_URL_NAMES = ("accounts:logout", "accounts:password_change")
+    ALLOWED_POST_URL_NAMES = ("exports:export_create",)
 
     def __init__(self, get_response):
         self.get_response = get_response
         self._allowed_paths = None
+        self._allowed_post_paths = None
 
     def __call__(self, request):
         user = getattr(request, "user", None)
@@ -25,6 +29,7 @@ class ReadOnlyRoleMiddleware:
             and user.is_authenticated
             and user.is_read_only
             and request.path not in self.allowed_paths
+            and not (request.method == "POST" and request.path in self.allowed_post_paths)
         ):
             raise PermissionDenied
         return self.get_response(request)
@@ -34,6 +39,14 @@ class ReadOnlyRoleMiddleware:
         if self._allowed_paths is None:
             self._allowed_paths = frozenset(reverse(name) for name in self.ALLOWED_URL_NAMES)
         return self._allowed_paths
+
+    @property
+    def allowed_post_paths(self) -> frozenset[str]:
+        if self._allowed_post_paths is None:
+            self._allowed_post_paths = frozenset(
+                reverse(name) for name in self.ALLOWED_POST_URL_NAMES
+            )
+        return self._allowed_post_paths
 
 
 class RegistryLoginRequiredMiddleware(LoginRequiredMiddleware):

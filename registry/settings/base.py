@@ -215,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.warm_overview",
         "schedule": crontab(minute="*/5"),
     },
+    "expire-export-files": {
+        "task": "exports.expire_export_jobs",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # Logging: one line per record on stdout; ID numbers are masked before anything is written.
@@ -270,3 +274,7 @@ SPECTACULAR_SETTINGS = {
 VENUE_BOOKING_MAX_DAYS_AHEAD = env.int("VENUE_BOOKING_MAX_DAYS_AHEAD", default=60)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Registry-Demo-2026")
 HEALTHZ_TIMEOUT_SECONDS = env.float("HEALTHZ_TIMEOUT_SECONDS", default=1.5)
+# Exported workbooks: a private directory outside MEDIA_ROOT (never served as media), served
+# only through the export download view; files are deleted EXPORT_RETENTION_HOURS after.
+EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=72)

@@ -14,6 +14,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"
+EXPORTS_ROOT = BASE_DIR / ".test-exports" / str(os.getpid())
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: a real Celery worker process in the integration tests must see it.
     # One per test process, so that parallel runs don't share it.

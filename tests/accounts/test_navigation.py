@@ -24,6 +24,7 @@ AREAS = ["areas:township_list", "areas:community_list"]
 RANKING = ["scoring:ranking"]
 ASSESSMENTS = ["scoring:assessments"]
 SCORING_OVERVIEW = ["scoring:scheme", "scoring:awards"]
+EXPORTS = ["exports:export_list"]
 EXPECTED_MENUS = {
     "county_admin": [
         "home",
@@ -44,6 +45,7 @@ EXPECTED_MENUS = {
         *ASSESSMENTS,
         *SCORING_OVERVIEW,
         *AREAS,
+        *EXPORTS,
     ],
     "township_staff": [
         "home",
@@ -64,6 +66,7 @@ EXPECTED_MENUS = {
         *ASSESSMENTS,
         *SCORING_OVERVIEW,
         *AREAS,
+        *EXPORTS,
     ],
     "secretary": [
         *LEDGER,
@@ -77,6 +80,7 @@ EXPECTED_MENUS = {
         *RANKING,
         *ASSESSMENTS,
         *AREAS,
+        *EXPORTS,
     ],
     "official": [
         "home",
@@ -92,6 +96,7 @@ EXPECTED_MENUS = {
         *RANKING,
         *SCORING_OVERVIEW,
         *AREAS,
+        *EXPORTS,
     ],
     "org_contact": [
         "home",
@@ -102,6 +107,7 @@ EXPECTED_MENUS = {
         *VENUES,
         *MY_BOOKINGS,
         *RANKING,
+        *EXPORTS,
     ],
 }
 

@@ -133,11 +133,15 @@ def test_anonymous_is_sent_to_login_except_public_urls(name, target, method, cou
 def test_official_gets_403_on_every_unsafe_method_of_every_page(official, county, client):
     client.force_login(official)
     allowed = {"accounts:logout", "accounts:password_change"}
+    # Requesting an export reads the ledger: officials may POST it (and nothing else there).
+    allowed_post = {"exports:export_create"}
     for name, target, _method in MATRIX:
         if name in allowed:
             continue
         url = url_for(name, target, county)
         for method in ("post", "put", "patch", "delete"):
+            if method == "post" and name in allowed_post:
+                continue
             response = getattr(client, method)(url)
             assert response.status_code == 403, (method, url)
 

@@ -1,0 +1,252 @@
+"""Stream ledgers into xlsx workbooks with openpyxl's write-only mode, in constant memory.
+
+A workbook is a list of `Sheet`s; each has `Column`s (header, width, kind) and an iterable of
+row tuples that is consumed once, row by row, so a 100,000-row ledger never sits in memory.
+Every sheet gets a title line and an "as of" line above a bold, filled header row, frozen
+panes under the header, an autofilter over the data and set column widths.
+
+Cells are typed by their column's kind: dates and datetimes are real Excel dates, numbers
+stay numbers, and text columns (ID numbers, mobiles, credit codes, names) are always text,
+so an 18-digit ID number never turns into 1.10105E+17. Any text that begins with = + - @, a
+tab or a carriage return is written as a literal string (an inline string with Excel's quote
+prefix), never as a formula: openpyxl alone would store "=HYPERLINK(...)" as a formula.
+
+    write_workbook(path, [Sheet(_("Organisations"), columns, rows)], title=..., as_of=today)
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+TEXT = "text"
+INTEGER = "integer"
+DECIMAL = "decimal"
+DATE = "date"
+DATETIME = "datetime"
+BOOLEAN = "boolean"
+KINDS = frozenset({TEXT, INTEGER, DECIMAL, DATE, DATETIME, BOOLEAN})
+
+# Characters that make Excel (or a spreadsheet that re-reads a CSV save) start a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Control characters an xlsx file cannot hold (openpyxl refuses them); tab, LF and CR stay.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+SHEET_TITLE_FORBIDDEN_RE = re.compile(r"[\[\]:*?/\\]")
+SHEET_TITLE_MAX = 31
+# Rows between two calls of the progress callback.
+PROGRESS_EVERY = 2000
+HEADER_ROW = 3
+
+TITLE_FONT = Font(bold=True, size=14)
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", start_color="FFD9E1F2", end_color="FFD9E1F2")
+HEADER_BORDER = Border(bottom=Side(style="thin"))
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its (Chinese) header, its width in characters and its kind."""
+
+    header: str
+    width: float = 14
+    kind: str = TEXT
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Unknown column kind {self.kind!r}")
+
+
+@dataclass
+class Sheet:
+    """A sheet to write: a title, its columns and the rows (tuples, consumed once)."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    # Number of rows expected, for progress (or a callable counting them); None when unknown.
+    expected_rows: int | Callable[[], int] | None = None
+    # Text under the title line (e.g. the filters the ledger was made with).
+    subtitle: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def sheet_title(text: str, used: set[str] | None = None) -> str:
+    """A valid, unique sheet name: no []:*?/\\, at most 31 characters."""
+    base = SHEET_TITLE_FORBIDDEN_RE.sub("_", str(text)).strip("'") or "Sheet"
+    base = base[:SHEET_TITLE_MAX]
+    used = used if used is not None else set()
+    title, n = base, 2
+    while title.lower() in used:
+        suffix = f"({n})"
+        title = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+def clean_text(value: str) -> str:
+    """Drop the control characters an xlsx file cannot hold."""
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _text_converter(worksheet) -> Callable[[Any], Any]:
+    def convert(value):
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            value = str(value)
+        value = clean_text(value)
+        if value.startswith(FORMULA_PREFIXES):
+            # A literal string: inline text, quote-prefixed so Excel keeps it text on edit too.
+            cell = WriteOnlyCell(worksheet, value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            return cell
+        return value
+
+    return convert
+
+
+def _date(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return _naive_local(value).date()
+    return value
+
+
+def _datetime(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return _naive_local(value)
+    return value
+
+
+def _decimal(value):
+    return None if value == "" else value
+
+
+def _integer(value):
+    return None if value == "" else value
+
+
+def _boolean(value):
+    if value is None or value == "":
+        return None
+    return _("Yes") if value else _("No")
+
+
+def _naive_local(value: datetime.datetime) -> datetime.datetime:
+    """Excel has no time zones: write local (Asia/Shanghai) wall-clock time."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(tzinfo=None)
+
+
+def _converters(worksheet, columns: Sequence[Column]) -> list[Callable[[Any], Any]]:
+    # Dates and numbers are passed as Python values: openpyxl types them and gives dates
+    # a date number format (yyyy-mm-dd, or yyyy-mm-dd h:mm:ss for datetimes).
+    simple = {
+        INTEGER: _integer,
+        DECIMAL: _decimal,
+        DATE: _date,
+        DATETIME: _datetime,
+        BOOLEAN: _boolean,
+    }
+    text = _text_converter(worksheet)
+    return [text if column.kind == TEXT else simple[column.kind] for column in columns]
+
+
+def _styled(worksheet, value, *, font=None, fill=None, border=None, alignment=None):
+    cell = WriteOnlyCell(worksheet, clean_text(value))
+    cell.data_type = "s"
+    if value.startswith(FORMULA_PREFIXES):
+        cell.quotePrefix = True
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    if border:
+        cell.border = border
+    if alignment:
+        cell.alignment = alignment
+    return cell
+
+
+def write_workbook(
+    target: str | os.PathLike | IO[bytes],
+    sheets: Iterable[Sheet],
+    *,
+    title: str,
+    as_of: datetime.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the sheets to `target` (a path or a binary file) and return the data rows written.
+
+    `progress(rows_so_far)` is called every PROGRESS_EVERY rows and at the end of each sheet.
+    """
+    as_of = as_of or timezone.localdate()
+    workbook = Workbook(write_only=True)
+    used_titles: set[str] = set()
+    total = 0
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(sheet_title(sheet.title, used_titles))
+        columns = list(sheet.columns)
+        # Widths and panes are written with the sheet's head: set them before the first row.
+        for index, column in enumerate(columns, 1):
+            worksheet.column_dimensions[get_column_letter(index)].width = column.width
+        worksheet.freeze_panes = f"A{HEADER_ROW + 1}"
+        worksheet.append([_styled(worksheet, f"{title} · {sheet.title}", font=TITLE_FONT)])
+        as_of_line = _("As of %(date)s") % {"date": as_of.isoformat()}
+        if sheet.subtitle:
+            as_of_line = f"{as_of_line}    {sheet.subtitle}"
+        worksheet.append([_styled(worksheet, as_of_line)])
+        worksheet.append(
+            [
+                _styled(
+                    worksheet,
+                    str(column.header),
+                    font=HEADER_FONT,
+                    fill=HEADER_FILL,
+                    border=HEADER_BORDER,
+                    alignment=HEADER_ALIGNMENT,
+                )
+                for column in columns
+            ]
+        )
+        converters = _converters(worksheet, columns)
+        pairs = list(zip(converters, range(len(columns)), strict=True))
+        written = 0
+        append = worksheet.append
+        for row in sheet.rows:
+            append([convert(row[index]) for convert, index in pairs])
+            written += 1
+            if progress is not None and written % PROGRESS_EVERY == 0:
+                progress(total + written)
+        last_row = HEADER_ROW + max(written, 1)
+        worksheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
+        total += written
+        if progress is not None:
+            progress(total)
+    if not workbook.worksheets:
+        workbook.create_sheet(_("Empty"))
+    if isinstance(target, str | os.PathLike):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return total
