@@ -118,27 +118,63 @@ def _flag_points(rules: dict, code: str, flag: str) -> str:
     return f"(CASE WHEN {flag} = 1 THEN {_literal(rule['points'])} ELSE 0 END)"
 
 
-def _in_list(column: str) -> str:
+def _grid_members() -> str:
+    """Members holding a grid role during the quarter, per organisation. On PostgreSQL a
+    LATERAL join walks from the few people with a grid role to their memberships through the
+    person index instead of hashing every membership."""
+    where = "m.joined_on <= %(last)s AND (m.left_on IS NULL OR m.left_on >= %(first)s)"
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%(compliant)s)"
-    return f"{column} IN (SELECT value FROM json_each(%(compliant)s))"  # noqa: S608
+        return f"""
+        SELECT m.organization_id AS org_id, COUNT(DISTINCT m.person_id) AS n
+        FROM orgs_person p CROSS JOIN LATERAL (
+            SELECT organization_id, person_id FROM orgs_membership m
+            WHERE m.person_id = p.id AND {where}
+            OFFSET 0  -- keeps the planner from flattening the LATERAL back into a hash join
+        ) m
+        WHERE p.grid_role <> ''
+        GROUP BY m.organization_id"""  # noqa: S608 (no value is formatted in)
+    return f"""
+        SELECT m.organization_id AS org_id, COUNT(DISTINCT m.person_id) AS n
+        FROM orgs_membership m JOIN orgs_person p ON p.id = m.person_id
+        WHERE p.grid_role <> '' AND {where}
+        GROUP BY m.organization_id"""  # noqa: S608 (no value is formatted in)
 
 
-def county_mean(start: datetime.datetime, end: datetime.datetime) -> Decimal | None:
-    """The mean of the quarter's counted ratings across the county (None without ratings)."""
-    # Only model constants are formatted in; values go as parameters.
-    sql = f"""
-        SELECT AVG(CAST(f.score AS NUMERIC)) FROM activities_feedback f
+def _compliant_ids() -> str:
+    """The organisations with a compliant branch as a joinable set (a hash join, not a scan
+    of the list for every row)."""
+    if connection.vendor == "postgresql":
+        return "SELECT DISTINCT unnest(CAST(%(compliant)s AS bigint[])) AS org_id"
+    return "SELECT DISTINCT value AS org_id FROM json_each(%(compliant)s)"
+
+
+RATINGS_TABLE = "scoring_quarter_ratings"
+
+
+def collect_ratings(cursor, start: datetime.datetime, end: datetime.datetime) -> Decimal | None:
+    """Aggregate the quarter's counted ratings per organisation into a temporary table (read
+    once, used twice) and return the county mean (None without ratings).
+
+    Ratings count when they are about an organisation or about a verified activity.
+    """
+    cursor.execute(f"DROP TABLE IF EXISTS {RATINGS_TABLE}")
+    cursor.execute(
+        f"""
+        CREATE TEMPORARY TABLE {RATINGS_TABLE} AS
+        SELECT f.organization_id AS org_id, COUNT(*) AS n, SUM(f.score) AS total
+        FROM activities_feedback f
         LEFT JOIN activities_activity a ON a.id = f.activity_id
         WHERE f.created_at >= %s AND f.created_at < %s
           AND (f.activity_id IS NULL OR a.status = '{VerificationStatus.VERIFIED}')
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [start, end])
-        (value,) = cursor.fetchone()
-    if value is None:
+        GROUP BY f.organization_id
+        """,  # noqa: S608 (model constants only; values are parameters)
+        [start, end],
+    )
+    cursor.execute(f"SELECT SUM(total), SUM(n) FROM {RATINGS_TABLE}")  # noqa: S608
+    total, count = cursor.fetchone()
+    if not count:
         return None
-    return Decimal(str(value)).quantize(Decimal("0.001"))
+    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.001"))
 
 
 SCORE_COLUMNS = (
@@ -254,14 +290,7 @@ def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
         WHERE status = '{verified}' AND start >= %(start)s AND start < %(end)s
         GROUP BY lead_organization_id
     ),
-    fb AS (
-        SELECT f.organization_id AS org_id, COUNT(*) AS n, SUM(f.score) AS total
-        FROM activities_feedback f
-        LEFT JOIN activities_activity a ON a.id = f.activity_id
-        WHERE f.created_at >= %(start)s AND f.created_at < %(end)s
-          AND (f.activity_id IS NULL OR a.status = '{verified}')
-        GROUP BY f.organization_id
-    ),
+    fb AS (SELECT org_id, n, total FROM {RATINGS_TABLE}),
     med AS (
         SELECT organization_id AS org_id, COUNT(*) AS n
         FROM activities_mediationcase
@@ -269,13 +298,7 @@ def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
           AND occurred_on >= %(first)s AND occurred_on <= %(last)s
         GROUP BY organization_id
     ),
-    grid AS (
-        SELECT m.organization_id AS org_id, COUNT(DISTINCT m.person_id) AS n
-        FROM orgs_membership m JOIN orgs_person p ON p.id = m.person_id
-        WHERE p.grid_role <> '' AND m.joined_on <= %(last)s
-          AND (m.left_on IS NULL OR m.left_on >= %(first)s)
-        GROUP BY m.organization_id
-    ),
+    grid AS ({_grid_members()}),
     cl AS (
         SELECT organization_id AS org_id,
                MAX(CASE WHEN list_kind = '{CreditListing.Kind.ABNORMAL}' THEN 1 ELSE 0 END)
@@ -309,7 +332,7 @@ def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
                COALESCE(med.n, 0) AS mediations,
                COALESCE(grid.n, 0) AS grid_members,
                COALESCE(qa.community_score, 0) AS community_assessment,
-               CASE WHEN {_in_list("o.id")} THEN 1 ELSE 0 END AS branch_compliant,
+               CASE WHEN bc.org_id IS NULL THEN 0 ELSE 1 END AS branch_compliant,
                COALESCE(qa.commendations, 0) AS commendations,
                CASE WHEN o.in_party_alliance THEN 1 ELSE 0 END AS in_alliance,
                COALESCE(cl.abnormal, 0) AS abnormal_listed,
@@ -326,6 +349,7 @@ def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
         LEFT JOIN cl ON cl.org_id = o.id
         LEFT JOIN insp ON insp.org_id = o.id
         LEFT JOIN ns ON ns.org_id = o.id
+        LEFT JOIN ({_compliant_ids()}) bc ON bc.org_id = o.id
         LEFT JOIN scoring_quarterassessment qa
                ON qa.organization_id = o.id AND qa.year = %(year)s AND qa.quarter = %(quarter)s
         WHERE NOT (o.status IN ({gone})
@@ -395,7 +419,6 @@ def compute_quarter(year: int, quarter: int, *, finalize_by=None, finalize=False
     snap = snapshot(scheme)
     start, end = quarter_datetimes(year, quarter)
     first, last = quarter_bounds((year, quarter))
-    mean = county_mean(start, end)
     compliant = sorted(compliant_organization_ids(quarter=(year, quarter)))
     previous_year, previous_quarter = shift_quarter((year, quarter), -1)
     params = {
@@ -409,7 +432,6 @@ def compute_quarter(year: int, quarter: int, *, finalize_by=None, finalize=False
         "previous_quarter": previous_quarter,
         "compliant": compliant if connection.vendor == "postgresql" else json.dumps(compliant),
     }
-    sql = build_insert_sql(snap, mean)
     now = timezone.now()
     with transaction.atomic():
         state = ScoringQuarter.objects.select_for_update().get(pk=state.pk)
@@ -417,7 +439,9 @@ def compute_quarter(year: int, quarter: int, *, finalize_by=None, finalize=False
             raise QuarterFrozen(f"{year}Q{quarter}")
         QuarterScore.objects.filter(year=year, quarter=quarter).delete()
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            mean = collect_ratings(cursor, start, end)
+            cursor.execute(build_insert_sql(snap, mean), params)
+            cursor.execute(f"DROP TABLE {RATINGS_TABLE}")
         scores = QuarterScore.objects.filter(year=year, quarter=quarter)
         scored = scores.count()
         ranked = scores.filter(ranked=True).count()
