@@ -17,7 +17,8 @@ COPY . .
 RUN SECRET_KEY=build-only-$(python -c "import secrets; print(secrets.token_urlsafe(50))") \
     ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --no-input \
-    && useradd --system --uid 1000 registry && mkdir -p /app/media && chown registry /app/media
+    && useradd --system --uid 1000 registry \
+    && mkdir -p /app/media /app/var && chown registry /app/media /app/var
 USER registry
 EXPOSE 8000
 CMD ["gunicorn", "registry.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -13,6 +13,7 @@ from accounts.scoping import scope_for
 from activities.models import Activity
 from activities.selectors import verification_queue
 from dashboards.selectors import link
+from exports.selectors import export_job_list
 from orgs.models import AnnualInspection, Organization
 from orgs.selectors.oversight import merge_list, zombie_flag_list
 from party_branches import rules as quarters
@@ -47,9 +48,7 @@ def county_admin_home(*, user) -> dict:
                 :RUNS_SHOWN
             ]
         ),
-        # TODO(integrator): the export jobs of exports.models.ExportJob (another helper's work)
-        # go here: the user's latest jobs with their status, progress and download link.
-        "export_jobs": None,
+        "export_jobs": list(export_job_list(user=user)[:RUNS_SHOWN]),
     }
 
 

@@ -20,6 +20,7 @@ from exports.registry import (
 )
 from exports.xlsx import DATETIME, DECIMAL, INTEGER, Column, Sheet
 from party_branches.rules import format_quarter, quarter_of
+from scoring.explain import explain_text, not_ranked_reason
 from scoring.models import Award, QuarterScore, ScoringQuarter
 
 SCORE_FIELDS = (
@@ -93,6 +94,7 @@ def score_columns() -> list[Column]:
         Column(_("On the abnormal-activity list"), 8),
         Column(_("Failed the annual inspection"), 8),
         Column(_("No-show bookings"), 8, INTEGER),
+        Column(_("How the points came about"), 70),
     ]
 
 
@@ -107,10 +109,20 @@ def default_quarter() -> tuple[int, int]:
     return latest or quarter_of(timezone.localdate())
 
 
-def _score_rows(queryset, rank_index: int):
-    # TODO(issue 8): add the explanation column with scoring.explain.explain_text once it lands.
-    for row in queryset.values_list(*SCORE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
-        row = list(row)
+# Read besides SCORE_FIELDS to explain each score.
+EXPLAIN_FIELDS = ("feedback_sum",)
+
+
+def _score_rows(queryset, rank_index: int, rules: dict):
+    fields = (*SCORE_FIELDS, *EXPLAIN_FIELDS)
+    for values in queryset.values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
+        # The explanation is rendered from the figures and the quarter's rules snapshot.
+        score = QuarterScore(
+            **{name: value for name, value in zip(fields, values, strict=True) if "__" not in name}
+        )
+        explanation = explain_text(score, rules)
+        row = list(values[: len(SCORE_FIELDS)])
+        row[15] = not_ranked_reason(score) if row[15] else ""
         change = None
         if row[10] is not None and row[13] is not None:
             change = row[13] - row[10]
@@ -125,6 +137,7 @@ def _score_rows(queryset, rank_index: int):
             change,
             ranked,
             *row[15:],
+            explanation,
         )
 
 
@@ -133,6 +146,8 @@ def ranking_ledger(*, user, params, reveal: bool) -> Ledger:
     quarter = parse_quarter_param(params.get("quarter")) or default_quarter()
     year, q = quarter
     scores = QuarterScore.objects.visible_to(user).of_quarter(year, q)
+    state = ScoringQuarter.objects.filter(year=year, quarter=q).first()
+    rules = state.rules if state is not None else {}
     columns = score_columns()
 
     def ordered(queryset, rank_field: str):
@@ -144,7 +159,7 @@ def ranking_ledger(*, user, params, reveal: bool) -> Ledger:
         Sheet(
             _("County"),
             columns,
-            _score_rows(ordered(scores, "rank_county"), RANK_INDEX["county"]),
+            _score_rows(ordered(scores, "rank_county"), RANK_INDEX["county"], rules),
             expected_rows=scores.count,
         )
     ]
@@ -160,7 +175,7 @@ def ranking_ledger(*, user, params, reveal: bool) -> Ledger:
             Sheet(
                 name,
                 columns,
-                _score_rows(ordered(subset, "rank_category"), RANK_INDEX["category"]),
+                _score_rows(ordered(subset, "rank_category"), RANK_INDEX["category"], rules),
                 expected_rows=subset.count,
             )
         )
@@ -175,7 +190,7 @@ def ranking_ledger(*, user, params, reveal: bool) -> Ledger:
             Sheet(
                 name,
                 columns,
-                _score_rows(ordered(subset, "rank_township"), RANK_INDEX["township"]),
+                _score_rows(ordered(subset, "rank_township"), RANK_INDEX["township"], rules),
                 expected_rows=subset.count,
             )
         )

@@ -278,3 +278,8 @@ HEALTHZ_TIMEOUT_SECONDS = env.float("HEALTHZ_TIMEOUT_SECONDS", default=1.5)
 # only through the export download view; files are deleted EXPORT_RETENTION_HOURS after.
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=72)
+# Uploaded ledgers wait here (never under MEDIA_ROOT) between validation and commit; the checks
+# run before openpyxl reads a byte of them.
+IMPORTS_ROOT = env.path("IMPORTS_ROOT", default=BASE_DIR / "var" / "imports")
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)

@@ -15,6 +15,7 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"
 EXPORTS_ROOT = BASE_DIR / ".test-exports" / str(os.getpid())
+IMPORTS_ROOT = BASE_DIR / ".test-exports" / f"imports-{os.getpid()}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: a real Celery worker process in the integration tests must see it.
     # One per test process, so that parallel runs don't share it.

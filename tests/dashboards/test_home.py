@@ -23,16 +23,24 @@ def at(day, hour):
 
 
 def test_county_admin_sees_zombie_flags_and_ranking_runs(county_admin, county, client_as):
+    from exports.models import ExportJob
+    from tests.exports.factories import ExportJobFactory
+
     ZombieFlag.objects.create(organization=county.org_b1, reasons=["无成员"], flagged_on=TODAY)
     RankingRunFactory()
+    mine = ExportJobFactory(requested_by=county_admin, status=ExportJob.Status.RUNNING, progress=40)
+    ExportJobFactory()  # someone else's
 
     response = client_as(county_admin).get(reverse("home"))
 
     work = response.context["work"]
     assert work["zombie_count"] == 1
     assert len(work["ranking_runs"]) == 1
+    assert work["export_jobs"] == [mine]
     page = response.content.decode()
     assert 'data-testid="work-export-jobs"' in page
+    assert reverse("exports:export_detail", args=[mine.pk]) in page
+    assert "(40%)" in page
     assert county.org_b1.name in page
     # the count links to the list of open flags, which holds the same number
     listed = client_as(county_admin).get(work["zombie_url"]).context["page"].paginator.count

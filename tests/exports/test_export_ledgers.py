@@ -248,3 +248,21 @@ def test_a_malformed_quarter_is_refused_in_chinese(county, county_admin):
         build_ledger("ranking", user=county_admin, params={"quarter": ["2026Q5"]}, reveal=False)
 
     assert "2026Q3" in error.value.messages[0] and "季度" in error.value.messages[0]
+
+
+def test_ranking_explains_each_score_with_the_quarters_rules(county, county_admin):
+    from scoring.services.compute import compute_quarter
+    from tests.scoring.test_compute import activities
+
+    activities(county.org_a1, 2)  # two verified activities in February 2025
+    compute_quarter(2025, 1)
+
+    workbook, _ = export(county_admin, "ranking", {"quarter": ["2025Q1"]})
+
+    sheet = workbook["全县"]
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    first = data_rows(sheet)[0]
+    assert first[1].value == county.org_a1.name
+    explanation = first[headers.index("得分说明")].value
+    assert "2 项已核实的主办活动 × 5 = 10" in explanation
+    assert explanation.splitlines()[0].startswith("活动频次 10：")
