@@ -1,22 +1,18 @@
-"""The overview's figures as an Excel workbook: one sheet per table of (title, headers, rows).
-
-A minimal writer on openpyxl's write-only workbook: bold header row, every string written as a
-literal string (openpyxl would otherwise store text beginning with "=" as a formula).
+"""The overview's figures as an Excel workbook: one sheet per table of (title, headers, rows),
+written with the ledgers' writer (`exports.xlsx`: title and "as of" lines, bold filled header,
+frozen panes, autofilter, numbers as numbers, text never taken as a formula).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-SHEET_TITLE_MAX = 31  # Excel's limit
-FORBIDDEN_IN_TITLE = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+from exports.xlsx import DECIMAL, INTEGER, TEXT, Column, Sheet, write_workbook
 
 
 @dataclass
@@ -26,38 +22,35 @@ class Table:
     rows: Iterable[Sequence]
 
 
-def _cell(sheet, value, *, bold: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # Literal text, never a formula.
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+def _kind(values: list) -> str:
+    present = [value for value in values if value is not None and value != ""]
+    if present and all(isinstance(value, int) and not isinstance(value, bool) for value in present):
+        return INTEGER
+    if present and all(isinstance(value, int | float | Decimal) for value in present):
+        return DECIMAL
+    return TEXT
 
 
-def workbook_bytes(tables: Iterable[Table]) -> bytes:
+def workbook_bytes(tables: Iterable[Table], *, title: str, subtitle: str = "") -> bytes:
     """Write the tables, one sheet each, and return the .xlsx file's bytes."""
-    workbook = Workbook(write_only=True)
-    used: set[str] = set()
+    sheets = []
     for table in tables:
-        title = str(table.title).translate(FORBIDDEN_IN_TITLE)[:SHEET_TITLE_MAX] or "Sheet"
-        base, number = title, 2
-        while title in used:
-            suffix = f" ({number})"
-            title = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
-            number += 1
-        used.add(title)
-        sheet = workbook.create_sheet(title=title)
-        sheet.append([_cell(sheet, str(header), bold=True) for header in table.headers])
-        for row in table.rows:
-            sheet.append([_cell(sheet, value) for value in row])
+        rows = [list(row) for row in table.rows]
+        columns = [
+            Column(
+                str(header),
+                max(12, min(40, len(str(header)) * 2 + 4)) if index == 0 else 14,
+                _kind([row[index] for row in rows if index < len(row)]),
+            )
+            for index, header in enumerate(table.headers)
+        ]
+        sheets.append(Sheet(str(table.title), columns, rows, subtitle=subtitle))
     buffer = BytesIO()
-    workbook.save(buffer)
+    write_workbook(buffer, sheets, title=title)
     return buffer.getvalue()
 
 
-def overview_tables(figures: dict, *, scope_label: str) -> list[Table]:
+def overview_tables(figures: dict) -> list[Table]:
     """The overview's figures as tables, in the page's order."""
     organizations = figures["organizations"]
     monthly = figures["monthly"]
@@ -68,7 +61,6 @@ def overview_tables(figures: dict, *, scope_label: str) -> list[Table]:
             _("Summary"),
             [_("Figure"), _("Value")],
             [
-                [_("Area"), scope_label],
                 [_("Organisations"), organizations["total"]],
                 [_("Current memberships"), figures["members"]["count"]],
                 [_("Covered by Party organisations (%)"), figures["coverage"]["covered_percent"]],

@@ -132,7 +132,11 @@ def overview_xlsx(request):
     filters = selectors.OverviewFilters(township_id=township.pk if township else None, year=year)
     figures = selectors.overview(user=request.user, filters=filters)
     label = township.name if township else _("Whole county")
-    content = excel.workbook_bytes(excel.overview_tables(figures, scope_label=f"{label} {year}"))
+    content = excel.workbook_bytes(
+        excel.overview_tables(figures),
+        title=_("Overview of social organisations"),
+        subtitle=f"{label} {year}",
+    )
     stamp = timezone.localdate().strftime("%Y%m%d")
     filename = f"overview-{township.code if township else 'county'}-{year}-{stamp}.xlsx"
     response = HttpResponse(content, content_type=XLSX)

@@ -138,35 +138,15 @@ def ensure_scheme(year: int):
                 awards_per_category=previous.awards_per_category,
                 **{field: getattr(previous, field) for field in DEFAULT_CAPS},
             )
-            Rule.objects.bulk_create(
-                Rule(
-                    scheme=scheme,
-                    code=rule.code,
-                    indicator=rule.indicator,
-                    points=rule.points,
-                    per=rule.per,
-                    cap=rule.cap,
-                    enabled=rule.enabled,
-                )
-                for rule in previous.rules.all()
-            )
+            sources = list(previous.rules.all())
         else:
             scheme = Scheme.objects.create(
                 year=year, name=f"{year}年度社区社会组织积分管理办法", **DEFAULT_CAPS
             )
-            Rule.objects.bulk_create(
-                Rule(
-                    scheme=scheme,
-                    code=rule.code,
-                    indicator=rule.indicator,
-                    points=rule.points,
-                    per=rule.per,
-                    cap=rule.cap,
-                )
-                for rule in DEFAULT_RULES
-            )
-        # Codes added to the catalogue after the previous year's scheme was made.
-        present = set(scheme.rules.values_list("code", flat=True))
+            sources = []
+        # The previous year's rules, then the catalogue's codes it lacks, at their defaults.
+        present = {rule.code for rule in sources}
+        sources += [rule for rule in DEFAULT_RULES if rule.code not in present]
         Rule.objects.bulk_create(
             Rule(
                 scheme=scheme,
@@ -175,9 +155,9 @@ def ensure_scheme(year: int):
                 points=rule.points,
                 per=rule.per,
                 cap=rule.cap,
+                enabled=getattr(rule, "enabled", True),
             )
-            for rule in DEFAULT_RULES
-            if rule.code not in present
+            for rule in sources
         )
     return scheme
 

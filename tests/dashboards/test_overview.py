@@ -297,7 +297,10 @@ def test_excel_download_holds_the_figures_as_literal_text(county_admin, ledger, 
     )
     rows = list(categories.iter_rows(values_only=True))
     assert ["=HYPERLINK(1)", 3] in [list(row) for row in rows]
-    assert categories.cell(row=2, column=1).data_type == "s"
+    hostile = next(row for row in categories.iter_rows() if row[0].value == "=HYPERLINK(1)")
+    assert hostile[0].data_type == "s" and hostile[0].quotePrefix  # text, never a formula
+    assert isinstance(hostile[1].value, int)  # counts stay numbers
+    assert categories["A2"].value.startswith("截至 ") and "全县" in categories["A2"].value
     assert categories.cell(row=1, column=1).font.bold
 
 
