@@ -311,13 +311,20 @@ def utilisation(*, centers_qs, month: datetime.date) -> list[dict]:
     rooms_by_center: dict[int, list[Room]] = defaultdict(list)
     for room in rooms:
         rooms_by_center[room.center_id].append(room)
+    # Each room looks only at its centre's closures (a scan of every closure per room took
+    # 8 s for the province's 13,000 rooms).
+    closures_by_center: dict[int, list[Closure]] = defaultdict(list)
+    for closure in closures:
+        closures_by_center[closure.center_id].append(closure)
     rows = []
     for center in centers:
         center_booked = center_open = 0
         center_weekly = weekly.get(center.pk, {})
         for room in rooms_by_center.get(center.pk, []):
             booked = int(room.booked.total_seconds() // 60)
-            opened = rules.open_minutes(first, stop, center_weekly, _closures_for(room, closures))
+            opened = rules.open_minutes(
+                first, stop, center_weekly, _closures_for(room, closures_by_center[center.pk])
+            )
             center_booked += booked
             center_open += opened
             rows.append(_utilisation_row(center, room, first, booked, opened))
