@@ -439,6 +439,11 @@ def compute_quarter(year: int, quarter: int, *, finalize_by=None, finalize=False
             raise QuarterFrozen(f"{year}Q{quarter}")
         QuarterScore.objects.filter(year=year, quarter=quarter).delete()
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Scores are derived data, recomputed nightly: the commit need not wait for
+                # the WAL flush (a crash right after it loses this recompute, never half of
+                # it). 0.26 s of the province's recompute.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
             mean = collect_ratings(cursor, start, end)
             cursor.execute(build_insert_sql(snap, mean), params)
             cursor.execute(f"DROP TABLE {RATINGS_TABLE}")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from party_branches.compliance import (
     branch_compliance,
+    compliant_branch_ids,
     compliant_organization_ids,
     is_fully_compliant,
 )
@@ -167,3 +168,21 @@ def test_compliance_board_rows_follow_the_user_scope(county, persona, visible):
     rows = branch_compliance(branches_qs=Branch.objects.visible_to(persona), quarter=Q1_2025)
 
     assert len(rows) == visible
+
+
+def test_the_fast_set_agrees_with_the_board_rows(county):
+    # compliant, behind (no group meeting in March), set up mid-quarter and compliant for its
+    # months, set up after the quarter
+    full = make_branch([county.org_a1], established_on=date(2024, 1, 10))
+    _hold_full_quarter(full)
+    behind = make_branch([county.org_a2], established_on=date(2024, 1, 10))
+    _hold_full_quarter(behind, months=(1, 2))
+    late = make_branch([county.org_b1], established_on=date(2025, 2, 20))
+    _hold_full_quarter(late, months=(2, 3))
+    make_branch([OrganizationFactory()], established_on=date(2025, 5, 1))
+
+    rows = branch_compliance(branches_qs=Branch.objects.all(), quarter=Q1_2025)
+    fast = compliant_branch_ids(branches_qs=Branch.objects.all(), quarter=Q1_2025)
+
+    assert fast == {row.branch.pk for row in rows if row.fully_compliant}
+    assert fast == {full.pk, late.pk}
