@@ -172,6 +172,10 @@ class Activity(VerifiableRecord):
                 condition=Q(status="verified"),
                 name="activity_verified_quarter_idx",
             ),
+            # "Is this rated activity verified?" answered from the index alone.
+            models.Index(
+                fields=["id"], condition=Q(status="verified"), name="activity_verified_id_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -163,9 +163,10 @@ def collect_ratings(cursor, start: datetime.datetime, end: datetime.datetime) ->
         CREATE TEMPORARY TABLE {RATINGS_TABLE} AS
         SELECT f.organization_id AS org_id, COUNT(*) AS n, SUM(f.score) AS total
         FROM activities_feedback f
-        LEFT JOIN activities_activity a ON a.id = f.activity_id
         WHERE f.created_at >= %s AND f.created_at < %s
-          AND (f.activity_id IS NULL OR a.status = '{VerificationStatus.VERIFIED}')
+          AND (f.activity_id IS NULL OR EXISTS (
+              SELECT 1 FROM activities_activity a
+              WHERE a.id = f.activity_id AND a.status = '{VerificationStatus.VERIFIED}'))
         GROUP BY f.organization_id
         """,  # noqa: S608 (model constants only; values are parameters)
         [start, end],
@@ -444,6 +445,8 @@ def compute_quarter(year: int, quarter: int, *, finalize_by=None, finalize=False
                 # the WAL flush (a crash right after it loses this recompute, never half of
                 # it). 0.26 s of the province's recompute.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                # A sub-second statement: compiling it with JIT costs more (~0.1 s) than it saves.
+                cursor.execute("SET LOCAL jit TO OFF")
             mean = collect_ratings(cursor, start, end)
             cursor.execute(build_insert_sql(snap, mean), params)
             cursor.execute(f"DROP TABLE {RATINGS_TABLE}")
