@@ -15,6 +15,10 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-produ
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
+# Covering indexes (INCLUDE) serve PostgreSQL; on SQLite Django builds them without the extra
+# columns, which is what we want there, and would warn about it on every command.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -282,4 +286,4 @@ EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=72)
 # run before openpyxl reads a byte of them.
 IMPORTS_ROOT = env.path("IMPORTS_ROOT", default=BASE_DIR / "var" / "imports")
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=3000)
