@@ -8,6 +8,7 @@ marked failed with the error.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,8 @@ from scoring.services.compute import QuarterFrozen, compute_quarter
 logger = logging.getLogger(__name__)
 
 RECOMPUTE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF})
+# Longer than the task's hard time limit (scoring.tasks.TIME_LIMIT, 20 minutes).
+STALE_AFTER = datetime.timedelta(minutes=30)
 
 
 def _role(user) -> str:
@@ -76,6 +79,9 @@ def request_recompute(
                 year=year,
                 quarter=quarter,
                 status__in=[RankingRun.Status.QUEUED, RankingRun.Status.RUNNING],
+                # A run older than the task's time limit is lost (its worker died and the
+                # message with it): it no longer blocks a new one.
+                created_at__gte=timezone.now() - STALE_AFTER,
             )
             .first()
         )

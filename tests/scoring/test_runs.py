@@ -156,3 +156,16 @@ def test_the_running_quarter_cannot_be_finalised(county, county_admin, may_2025)
     with pytest.raises(ValidationError):
         runs.run_now(year=2025, quarter=2, trigger=RankingRun.Trigger.COMMAND, finalize=True)
     assert not ScoringQuarter.objects.filter(state=ScoringQuarter.State.FINALIZED).exists()
+
+
+def test_a_run_lost_with_its_worker_does_not_block_a_new_one(county, county_admin, may_2025):
+    lost = RankingRun.objects.create(
+        year=2025, quarter=1, trigger=RankingRun.Trigger.MANUAL, status=RankingRun.Status.RUNNING
+    )
+    RankingRun.objects.filter(pk=lost.pk).update(created_at=NOW - datetime.timedelta(hours=2))
+    recent = RankingRun.objects.create(
+        year=2025, quarter=2, trigger=RankingRun.Trigger.MANUAL, status=RankingRun.Status.RUNNING
+    )
+
+    assert runs.request_recompute(year=2025, quarter=1, user=county_admin).pk != lost.pk
+    assert runs.request_recompute(year=2025, quarter=2, user=county_admin).pk == recent.pk
