@@ -168,14 +168,21 @@ def org_contact_home(*, user) -> dict:
         .in_period(quarter_start, today)
         .exists()
     )
-    has_branch = Branch.objects.active(today).filter(organizations=organization).exists()
+    has_branch = (
+        Branch.objects.visible_to(user).active(today).filter(organizations=organization).exists()
+    )
     has_instructor = (
-        InstructorAssignment.objects.active(today).filter(organization=organization).exists()
+        InstructorAssignment.objects.visible_to(user)
+        .active(today)
+        .filter(organization=organization)
+        .exists()
     )
     inspection_year = today.year - 1
-    inspected = AnnualInspection.objects.filter(
-        organization=organization, year=inspection_year
-    ).exists()
+    inspected = (
+        AnnualInspection.objects.visible_to(user)
+        .filter(organization=organization, year=inspection_year)
+        .exists()
+    )
     detail = reverse("orgs:organization_detail", kwargs={"pk": organization.pk})
     missing = []
     if not verified_this_quarter:

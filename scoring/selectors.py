@@ -40,6 +40,11 @@ def current_quarter() -> Quarter:
     return quarter_of(timezone.localdate())
 
 
+def quarter_has_ended(quarter: Quarter) -> bool:
+    """Only an ended quarter can be finalised."""
+    return quarter < current_quarter()
+
+
 def quarter_choices(*, around: Quarter | None = None) -> list[Quarter]:
     """Quarters a picker offers: every computed quarter plus the current one, newest first."""
     known = set(ScoringQuarter.objects.values_list("year", "quarter"))
@@ -127,15 +132,32 @@ def rank_change(rank: int | None, previous: int | None) -> RankChange:
     return RankChange("same")
 
 
-def organization_scores(*, organization, limit: int = TREND_QUARTERS):
+def _organization_score_rows(*, user, organization):
+    return (
+        QuarterScore.objects.visible_to(user)
+        .filter(organization=organization)
+        .select_related("category", "township")
+    )
+
+
+def organization_scores(*, user, organization, limit: int = TREND_QUARTERS):
     """The organisation's latest scores, oldest first (its trend)."""
     rows = list(
-        QuarterScore.objects.filter(organization=organization)
-        .select_related("category", "township")
-        .order_by("-year", "-quarter")[:limit]
+        _organization_score_rows(user=user, organization=organization).order_by(
+            "-year", "-quarter"
+        )[:limit]
     )
     rows.reverse()
     return rows
+
+
+def organization_score(*, user, organization, quarter: Quarter):
+    """The organisation's score of one quarter (None when it was not scored)."""
+    return (
+        _organization_score_rows(user=user, organization=organization)
+        .filter(year=quarter[0], quarter=quarter[1])
+        .first()
+    )
 
 
 def category_and_township_sizes(*, score) -> dict:

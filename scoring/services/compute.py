@@ -98,13 +98,13 @@ def _floor_div(expression: str, per: int) -> str:
     return f"CAST(({expression}) / {int(per)} AS INTEGER)"
 
 
-def _rule_points(rules: dict, code: str, figure: str, *, per_unit: bool = True) -> str:
+def _rule_points(rules: dict, code: str, figure: str) -> str:
     """Points one rule gives for a figure: points × floor(figure / per), capped; 0 if disabled."""
     rule = rules.get(code)
     if not rule or not rule["enabled"]:
         return "0"
     points = _literal(rule["points"])
-    units = _floor_div(figure, rule["per"]) if per_unit else f"({figure})"
+    units = _floor_div(figure, rule["per"])
     raw = f"{points} * {units}"
     if Decimal(rule["points"]) < 0:
         return _floor_cap(raw, rule["cap"])

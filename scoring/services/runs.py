@@ -16,31 +16,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from core.services import audit_record
-from party_branches.rules import format_quarter, quarter_of, shift_quarter
+from party_branches.rules import format_quarter, shift_quarter
+from scoring import permissions
 from scoring.models import RankingRun, ScoringQuarter
+from scoring.selectors import current_quarter, quarter_has_ended
 from scoring.services.compute import QuarterFrozen, compute_quarter
 
 logger = logging.getLogger(__name__)
 
-RECOMPUTE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF})
 # Longer than the task's hard time limit (scoring.tasks.TIME_LIMIT, 20 minutes).
 STALE_AFTER = datetime.timedelta(minutes=30)
 
 
-def _role(user) -> str:
-    if user is None:
-        return ""
-    return Role.COUNTY_ADMIN if user.is_superuser and not user.role else user.role
-
-
-def current_quarter() -> tuple[int, int]:
-    return quarter_of(timezone.localdate())
-
-
-def validate_quarter(year: int, quarter: int) -> None:
-    """Refuse a quarter that has not begun or is finalised, with a Chinese message."""
+def validate_quarter(year: int, quarter: int, *, finalize: bool = False) -> None:
+    """Refuse a quarter that has not begun or is finalised (or, to finalise, has not ended),
+    with a Chinese message."""
     if (year, quarter) > current_quarter():
         raise ValidationError(
             _("%(quarter)s has not begun yet: only past and current quarters can be scored.")
@@ -54,6 +45,8 @@ def validate_quarter(year: int, quarter: int) -> None:
             _("%(quarter)s is finalised and frozen; the county admin must re-open it first.")
             % {"quarter": format_quarter((year, quarter))}
         )
+    if finalize and not quarter_has_ended((year, quarter)):
+        raise ValidationError(_("Only a quarter that has ended can be finalised."))
 
 
 def request_recompute(
@@ -65,13 +58,11 @@ def request_recompute(
     finalize: bool = False,
 ) -> RankingRun:
     """Create a run for the quarter and enqueue it; the active run when one is under way."""
-    if user is not None and _role(user) not in RECOMPUTE_ROLES:
+    if user is not None and not permissions.may_recompute(user):
         raise PermissionDenied
-    if finalize and user is not None and _role(user) != Role.COUNTY_ADMIN:
+    if finalize and user is not None and not permissions.is_county_admin(user):
         raise PermissionDenied
-    validate_quarter(year, quarter)
-    if finalize and (year, quarter) >= current_quarter():
-        raise ValidationError(_("Only a quarter that has ended can be finalised."))
+    validate_quarter(year, quarter, finalize=finalize)
     with transaction.atomic():
         active = (
             RankingRun.objects.select_for_update()
@@ -187,9 +178,7 @@ def _fail(run: RankingRun, message: str) -> RankingRun:
 
 def run_now(*, year: int, quarter: int, trigger: str, finalize: bool = False) -> RankingRun:
     """Create and execute a run in this process (the command line and the schedule)."""
-    validate_quarter(year, quarter)
-    if finalize and (year, quarter) >= current_quarter():
-        raise ValidationError(_("Only a quarter that has ended can be finalised."))
+    validate_quarter(year, quarter, finalize=finalize)
     run = RankingRun.objects.create(year=year, quarter=quarter, trigger=trigger, finalize=finalize)
     return execute_run(run.pk)
 
@@ -214,7 +203,7 @@ def finalize_previous_quarter() -> RankingRun | None:
 
 def reopen_quarter(*, year: int, quarter: int, user, reason: str) -> ScoringQuarter:
     """Unfreeze a finalised quarter: the county admin's explicit, logged act."""
-    if _role(user) != Role.COUNTY_ADMIN:
+    if not permissions.is_county_admin(user):
         raise PermissionDenied
     reason = (reason or "").strip()
     if len(reason) < 4:

@@ -47,19 +47,15 @@ def organization_score(request, pk: int):
         ),
         pk=pk,
     )
-    trend = selectors.organization_scores(organization=organization)
+    trend = selectors.organization_scores(user=request.user, organization=organization)
     by_quarter = {(row.year, row.quarter): row for row in trend}
     quarter = parse_quarter(request.GET.get("quarter"))
     if quarter is None:
         quarter = (trend[-1].year, trend[-1].quarter) if trend else selectors.current_quarter()
     score = by_quarter.get(quarter)
     if score is None and trend and quarter < (trend[0].year, trend[0].quarter):
-        score = (
-            QuarterScore.objects.filter(
-                organization=organization, year=quarter[0], quarter=quarter[1]
-            )
-            .select_related("category", "township")
-            .first()
+        score = selectors.organization_score(
+            user=request.user, organization=organization, quarter=quarter
         )
     previous_quarter = shift_quarter(quarter, -1)
     previous = by_quarter.get(previous_quarter)

@@ -88,8 +88,7 @@ def _quarter_panel_context(request, quarter) -> dict:
         "run": selectors.latest_run(quarter),
         "can_recompute": permissions.may_recompute(request.user),
         "is_county_admin": permissions.is_county_admin(request.user),
-        # Only a quarter that has ended is finalised.
-        "can_finalize": quarter < selectors.current_quarter(),
+        "can_finalize": selectors.quarter_has_ended(quarter),
         "reopen_form": ReopenForm(),
     }
 
@@ -139,9 +138,6 @@ def quarter_finalize(request):
         raise PermissionDenied
 
     quarter = quarter_param(request.POST)
-    if quarter >= selectors.current_quarter():
-        messages.error(request, _("Only a quarter that has ended can be finalised."))
-        return redirect(_ranking_url(quarter))
     try:
         request_recompute(
             year=quarter[0],
