@@ -150,3 +150,17 @@ def test_coverage_for_township_staff_counts_only_their_township(county, township
     }
     expected = _independent_counts(ON)[(county.township_a.pk, "all")]
     assert _page_counts(result)[("all", "all")] == expected
+
+
+def test_each_figure_equals_the_list_its_filter_selects(county):
+    # coverage() counts in Python; the coverage list filters with coverage_filter (SQL): the two
+    # encodings of each figure must agree.
+    from party_branches.selectors import COVERAGE_FIGURES, coverage_filter, with_coverage
+
+    _build_county(county)
+    organizations = Organization.objects.active()
+    total = coverage(organizations_qs=organizations, on=ON)["total"]
+
+    for figure in COVERAGE_FIGURES:
+        listed = with_coverage(organizations, on=ON).filter(coverage_filter(figure)).count()
+        assert getattr(total, figure) == listed, figure
