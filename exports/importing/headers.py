@@ -395,6 +395,9 @@ def _match_row(kind: str, row: tuple) -> dict[int, str]:
     ordered = [c for c in range(len(row)) if c not in ambiguous] + ambiguous
     for column in ordered:
         key = field_for(kind, row[column])
+        if key and key in found.values() and column in ambiguous:
+            # 组织类型 beside 组织形式: the other field it may hold (its values will decide)
+            key = next((k for k in AMBIGUOUS_FIELDS if k not in found.values()), None)
         if key and key not in found.values():
             found[column] = key
     return found

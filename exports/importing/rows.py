@@ -824,7 +824,16 @@ class _Validator:
             return
         member_key = (id(org_row), id_number)
         if member_key in self._seen:
-            return  # the members sheet lists the leader too: that row says how they joined
+            # the members sheet lists the leader too: that row says how they joined
+            known = self._names_by_id.get(id_number)
+            if known and known[0] != name:
+                self.error(
+                    sheet,
+                    org_row.row,
+                    "leader_name",
+                    str(ID_NAME_CONFLICT_ROW_MESSAGE) % {"row": known[1]},
+                )
+            return
         person = self._check_person(sheet, org_row.row, {"name": name}, id_number, "leader_name")
         self._seen[member_key] = org_row.row
         if not org_row.ok or not self.row_ok(sheet, org_row.row):
