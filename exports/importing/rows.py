@@ -6,6 +6,7 @@ transaction, so nothing validated here can be stale when written.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -848,6 +849,12 @@ class _Validator:
             or self.today
         )
         person_data = people_services.clean_person_data({"name": name, "id_number": id_number})
+        if data.get("leader_phone"):
+            # the leader's phone is theirs; a landline stays on the organisation only
+            with contextlib.suppress(ValidationError):
+                person_data.update(
+                    people_services.clean_person_data({"mobile": data["leader_phone"]})
+                )
         member = MemberRow(
             sheet.title,
             org_row.row,

@@ -423,7 +423,8 @@ def test_another_offices_ledger_imports_in_one_round(county, county_admin):
     assert patrol.category.name == "平安志愿类"
     assert patrol.resources == "巡逻队员20人"
     assert Organization.objects.get(name="王家村秧歌二队").category.name == "文体娱乐类"
-    assert patrol.memberships.get().person.name == "郑七"
+    leader = patrol.memberships.get().person
+    assert (leader.name, leader.mobile) == ("郑七", "13800138007")
     assert Membership.objects.filter(role=Membership.Role.LEADER).count() == 3
 
 
