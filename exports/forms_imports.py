@@ -71,6 +71,7 @@ class ColumnMappingForm(BootstrapFormMixin, forms.Form):
                 *headers.field_choices(self.kinds[column["sheet"]]),
             ],
             initial=None if required else (column.get("field") or self.IGNORE),
+            widget=forms.Select(attrs={"class": "form-select"}),
         )
         self.columns[name] = column
 
