@@ -626,3 +626,59 @@ def test_a_file_with_errors_but_not_refused_is_kept_for_the_mapping(county, coun
     job = upload(county_admin, ledger_file(orgs, []))
     assert job.errors and job.status == ImportJob.Status.VALIDATED
     assert len(stored_files(settings)) == 1
+
+
+def test_the_template_has_a_text_column_for_the_leaders_id_number(county, county_admin):
+    from openpyxl import load_workbook
+
+    from exports.importing.template import build_template
+
+    sheet = load_workbook(BytesIO(build_template()))["社会组织"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("负责人身份证号") + 1
+    assert sheet.cell(row=2, column=column).number_format == "@"
+
+
+def _township_ledger(fixed: bool) -> bytes:
+    orgs = [
+        ["城关义务巡逻队", "幸福社区", "2019-03-01", "郑七", male_id(7), "13800138007"],
+        ["和平社区舞蹈队", "和平社区", "2020-06-01", "王八", female_id(8), "13800138008"],
+    ]
+    members = [
+        ["城关义务巡逻队", "陈十", "男", male_id(3), "2019-04-01"],
+        ["和平社区舞蹈队", "林十一", "男", female_id(4), "2020-07-01"],  # gender typed wrong
+        ["和平社区舞蹈队", "何十二", "女", female_id(5), "2020-07-01"],
+    ]
+    if not fixed:
+        orgs[0][4] = int(male_id(7)[:17]) * 10  # the leader's ID typed as a number
+        members[0][4] = "2018-04-01"  # before the patrol was founded
+        members[2][3] = wrong_check_digit(female_id(5))
+    return workbook_bytes(
+        {
+            "社会组织": (
+                ["组织名称", "所属社区", "成立时间", "负责人", "负责人身份证号", "联系电话"],
+                orgs,
+            ),
+            "成员": (["所属组织", "姓名", "性别", "身份证号", "入会时间"], members),
+        },
+        title_rows={"社会组织": [["城关街道社会组织台账"]]},
+    )
+
+
+def test_a_townships_ledger_with_leaders_imports_after_one_round_of_fixes(county, township_staff):
+    # given the township's ledger with three mistakes spread over both sheets
+    first = upload(township_staff, _township_ledger(fixed=False))
+    # then the one preview lists all three, and the gender typed wrong only as a warning
+    assert {(e["sheet"], e["row"], e["column"]) for e in first.errors} == {
+        ("社会组织", 3, "E"),
+        ("成员", 2, "E"),
+        ("成员", 4, "D"),
+    }
+    assert [(w["sheet"], w["row"]) for w in first.warnings] == [("成员", 3)]
+    # when those three are fixed, the file imports in one go
+    second = upload(township_staff, _township_ledger(fixed=True))
+    assert second.errors == [] and second.can_commit
+    commit.import_job_commit(actor=township_staff, job=second)
+    assert Membership.objects.filter(role=Membership.Role.LEADER).count() == 2
+    assert Membership.objects.filter(organization__name="和平社区舞蹈队").count() == 3
+    assert Person.objects.get(name="林十一").gender == Person.Gender.FEMALE
