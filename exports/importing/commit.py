@@ -14,6 +14,7 @@ from accounts.roles import Role
 from accounts.scoping import scope_for
 from core.services import audit_record
 from exports.importing import rows as row_rules
+from exports.importing import safety
 from exports.importing.reader import ReadRefused, read_workbook
 from exports.importing.rows import ACTION_CREATE, ACTION_UPDATE, Plan, RowError
 from exports.models import ImportJob
@@ -27,6 +28,10 @@ NOT_READY_MESSAGE = _(
 )
 ALREADY_COMMITTED_MESSAGE = _("This import has already been committed.")
 COMMIT_FAILED_MESSAGE = _("Nothing was imported: %(error)s")
+REFUSED_FILE_MESSAGE = _(
+    "This file was refused and has been deleted; only the reason is kept. Fix the workbook and "
+    "upload it again."
+)
 
 
 def can_import(user) -> bool:
@@ -55,9 +60,9 @@ def _open(job: ImportJob):
 def build_plan(*, actor, stream, mapping: dict | None = None):
     """Read and validate a workbook stream; return (sheets, plan)."""
     try:
-        sheets, _total = read_workbook(stream, mapping)
+        sheets, _total = read_workbook(stream, mapping, decide=row_rules.column_decider())
     except ReadRefused as refused:
-        plan = Plan()
+        plan = Plan(refused=True)
         plan.errors.append(RowError("", None, "", "", refused.message))
         return [], plan
     return sheets, row_rules.validate_sheets(actor=actor, sheets=sheets)
@@ -82,18 +87,32 @@ def import_job_validate(*, actor, job: ImportJob) -> ImportJob:
         raise PermissionDenied
     if job.status == ImportJob.Status.COMMITTED:
         raise ValidationError(ALREADY_COMMITTED_MESSAGE)
+    if job.is_refused:
+        raise ValidationError(REFUSED_FILE_MESSAGE)
     with _open(job) as stream:
         sheets, plan = build_plan(actor=actor, stream=stream, mapping=job.header_mapping)
     _store_plan(job, sheets, plan)
     job.status = ImportJob.Status.VALIDATED if sheets else ImportJob.Status.FAILED
     job.validated_at = timezone.now()
+    if plan.refused:
+        _discard_file(job)
     job.save()
     return job
+
+
+def _discard_file(job: ImportJob) -> None:
+    """Delete a refused upload at once; the job keeps only the reason (its errors)."""
+    if job.file:
+        job.file.delete(save=False)
+    job.file = ""
+    job.status = ImportJob.Status.FAILED
+    logger.info("import %s refused: file deleted", job.pk)
 
 
 def _store_plan(job: ImportJob, sheets, plan: Plan) -> None:
     job.sheets = _sheet_info(sheets) if sheets else job.sheets
     job.errors = [error.as_dict() for error in plan.errors]
+    job.warnings = [warning.as_dict() for warning in plan.warnings]
     job.summary = plan.summary()
     job.preview = plan.preview()
 
@@ -168,6 +187,7 @@ def import_job_commit(*, actor, job: ImportJob) -> ImportJob:
             job.summary = summary
             job.preview = plan.preview()
             job.errors = []
+            job.warnings = [warning.as_dict() for warning in plan.warnings]
             job.save()
             audit_record(
                 actor=actor,
@@ -189,6 +209,11 @@ def import_job_create(*, actor, upload) -> ImportJob:
     """Store a checked upload privately and validate it at once."""
     if not can_import(actor):
         raise PermissionDenied
+    try:  # the upload form checks too; a refused upload is never written to disk
+        safety.check_upload(upload.name, upload, upload.size)
+    except safety.UploadRefused as refused:
+        raise ValidationError(refused.message) from None
+    upload.seek(0)
     job = ImportJob(uploaded_by=actor, original_name=upload.name[:200])
     job.file.save(upload.name[-80:], upload, save=False)
     job.full_clean()

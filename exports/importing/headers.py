@@ -33,7 +33,16 @@ ORGANIZATION_FIELDS = (
     Field(
         "name",
         "社会组织名称",
-        ("社会组织名称", "社团名称", "组织名称", "名称", "单位名称", "社会团体名称"),
+        (
+            "社会组织名称",
+            "社团名称",
+            "组织名称",
+            "名称",
+            "单位名称",
+            "社会团体名称",
+            "社区社会组织名称",
+            "队伍名称",
+        ),
         required=True,
     ),
     Field("short_name", "简称", ("简称", "社团简称", "组织简称")),
@@ -46,31 +55,72 @@ ORGANIZATION_FIELDS = (
     Field(
         "registration_status",
         "登记状态",
-        ("登记状态", "登记情况", "登记备案状态", "登记/备案", "是否登记"),
+        ("登记状态", "登记情况", "登记备案状态", "登记/备案", "是否登记", "登记备案情况"),
         kind="choice",
     ),
     Field(
         "legal_form",
         "组织形式",
-        ("组织形式", "组织类型", "社会组织类型", "法人类型", "类型"),
+        ("组织形式", "组织类型", "社会组织类型", "法人类型", "类型", "登记类型", "法人形式"),
         kind="choice",
     ),
-    Field("category", "类别", ("类别", "分类", "社团类别", "所属类别", "社团类型"), kind="ref"),
+    Field(
+        "category",
+        "类别",
+        (
+            "类别",
+            "分类",
+            "社团类别",
+            "所属类别",
+            "社团类型",
+            "组织类别",
+            "社会组织类别",
+            "所属分类",
+            "组织分类",
+            "社团分类",
+            "队伍类别",
+        ),
+        kind="ref",
+    ),
     Field(
         "township",
         "街道（乡镇）",
-        ("街道乡镇", "乡镇街道", "所属街道", "所属乡镇", "街道", "乡镇"),
+        (
+            "街道乡镇",
+            "乡镇街道",
+            "所属街道",
+            "所属乡镇",
+            "街道",
+            "乡镇",
+            "所属街道乡镇",
+            "所属镇街",
+            "镇街",
+            "街镇",
+        ),
         kind="ref",
     ),
     Field(
         "community",
         "所属社区（村）",
-        ("所属社区村", "所属社区", "社区村", "村社区", "社区", "所在社区", "属地", "社区代码"),
+        (
+            "所属社区村",
+            "所属社区",
+            "社区村",
+            "村社区",
+            "社区",
+            "所在社区",
+            "属地",
+            "社区代码",
+            "所属村社区",
+            "所在村社区",
+            "所属村居",
+            "村居",
+        ),
         required=True,
         kind="ref",
     ),
     Field("address", "地址", ("地址", "住所", "活动地址", "办公地址", "活动场所")),
-    Field("founded_on", "成立日期", ("成立日期", "成立时间"), kind="date"),
+    Field("founded_on", "成立日期", ("成立日期", "成立时间", "成立年月", "组建时间"), kind="date"),
     Field(
         "registered_on",
         "登记（备案）日期",
@@ -82,19 +132,115 @@ ORGANIZATION_FIELDS = (
     Field(
         "leader_name",
         "负责人",
-        ("负责人", "法定代表人", "负责人姓名", "法人代表", "会长", "队长"),
+        (
+            "负责人",
+            "法定代表人",
+            "负责人姓名",
+            "法人代表",
+            "会长",
+            "队长",
+            "法人",
+            "法定代表人姓名",
+            "法人代表姓名",
+            "负责人法定代表人",
+            "法定代表人负责人",
+            "带头人",
+        ),
+    ),
+    Field(
+        "leader_id_number",
+        "负责人身份证号",
+        (
+            "负责人身份证号",
+            "负责人身份证号码",
+            "负责人公民身份号码",
+            "负责人证件号码",
+            "法定代表人身份证号",
+            "法定代表人身份证号码",
+            "法定代表人公民身份号码",
+            "法人身份证号",
+            "法人身份证号码",
+            "法人代表身份证号",
+            "法人代表身份证号码",
+            # in an organisations sheet, the only person is the leader
+            "公民身份号码",
+            "身份证号",
+            "身份证号码",
+            "身份证",
+        ),
+        kind="id_number",
     ),
     Field(
         "leader_phone",
         "联系电话",
-        ("联系电话", "手机号码", "负责人电话", "负责人手机", "手机号", "联系方式", "电话"),
+        (
+            "联系电话",
+            "手机号码",
+            "负责人电话",
+            "负责人手机",
+            "手机号",
+            "联系方式",
+            "电话",
+            "负责人联系电话",
+            "负责人手机号码",
+            "负责人联系方式",
+            "法人电话",
+            "联系手机",
+        ),
         kind="mobile",
     ),
-    Field("activity_fields", "活动领域", ("活动领域", "业务范围", "服务领域", "活动内容")),
-    Field("resources", "资源优势", ("资源优势",)),
-    Field("needs", "实际需求", ("实际需求", "需求")),
+    Field(
+        "activity_fields",
+        "活动领域",
+        (
+            "活动领域",
+            "业务范围",
+            "服务领域",
+            "活动内容",
+            "服务范围",
+            "服务内容",
+            "主要活动",
+            "主要业务",
+            "活动范围",
+            "活动项目",
+            "服务项目",
+        ),
+    ),
+    Field(
+        "resources",
+        "资源优势",
+        (
+            "资源优势",
+            "服务资源",
+            "可提供资源",
+            "可提供的资源",
+            "优势资源",
+            "资源",
+            "现有资源",
+            "拥有资源",
+            "资源情况",
+            "资源清单",
+            "能提供的资源",
+        ),
+    ),
+    Field(
+        "needs",
+        "实际需求",
+        (
+            "实际需求",
+            "需求",
+            "服务需求",
+            "主要需求",
+            "需求情况",
+            "需求清单",
+            "发展需求",
+            "存在需求",
+            "需要解决的问题",
+            "需要支持",
+        ),
+    ),
     Field("operating_mechanism", "运行机制", ("运行机制",)),
-    Field("bottlenecks", "发展瓶颈", ("发展瓶颈", "存在困难", "困难问题")),
+    Field("bottlenecks", "发展瓶颈", ("发展瓶颈", "存在困难", "困难问题", "存在问题", "困难")),
     Field("special_teams", "专项队伍", ("专项队伍", "服务队")),
     Field("grade", "评估等级", ("评估等级", "等级"), kind="choice"),
     Field("grade_awarded_on", "评估日期", ("评估日期", "等级评定日期", "评估时间"), kind="date"),
@@ -118,7 +264,7 @@ MEMBER_FIELDS = (
     Field(
         "id_number",
         "身份证号",
-        ("身份证号", "公民身份号码", "身份证号码", "身份证", "证件号码"),
+        ("身份证号", "公民身份号码", "身份证号码", "身份证", "证件号码", "证件号", "成员身份证号"),
         kind="id_number",
     ),
     Field("gender", "性别", ("性别",), kind="choice"),
@@ -216,10 +362,42 @@ def is_ignored_header(header) -> bool:
     return normalize_header(header) in IGNORED_HEADERS or _full_key(str(header)) in IGNORED_HEADERS
 
 
+# Headers offices use for the category as well as for the legal form (组织类型 holding 文体娱乐类,
+# or 类别 holding 社会团体): the column's values decide; the synonym table gives the default.
+AMBIGUOUS_FIELDS = ("category", "legal_form")
+AMBIGUOUS_HEADERS = {
+    ORGANIZATIONS: (
+        "组织类型",
+        "类型",
+        "类别",
+        "分类",
+        "社会组织类型",
+        "社会组织类别",
+        "社团类型",
+        "社团类别",
+        "组织类别",
+    )
+}
+
+
+def is_ambiguous(kind: str, header) -> bool:
+    """Whether the header names the category or the legal form depending on its values."""
+    if header is None:
+        return False
+    keys = {_full_key(str(header)), normalize_header(header)}
+    return any(normalize_header(candidate) in keys for candidate in AMBIGUOUS_HEADERS.get(kind, ()))
+
+
 def _match_row(kind: str, row: tuple) -> dict[int, str]:
+    """Map the columns of a header row to fields, each field once; ambiguous headers last."""
     found: dict[int, str] = {}
-    for column, value in enumerate(row):
-        key = field_for(kind, value)
+    ambiguous = [column for column, value in enumerate(row) if is_ambiguous(kind, value)]
+    ordered = [c for c in range(len(row)) if c not in ambiguous] + ambiguous
+    for column in ordered:
+        key = field_for(kind, row[column])
+        if key and key in found.values() and column in ambiguous:
+            # 组织类型 beside 组织形式: the other field it may hold (its values will decide)
+            key = next((k for k in AMBIGUOUS_FIELDS if k not in found.values()), None)
         if key and key not in found.values():
             found[column] = key
     return found

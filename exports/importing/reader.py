@@ -79,29 +79,77 @@ def _header_text(value) -> str:
     return "" if value is None else str(value).strip()[:60]
 
 
-def _columns(kind: str, header_values: tuple, found: dict[int, str], mapping: dict) -> list[dict]:
+def _column_list(kind: str, header_values: tuple, found: dict[int, str], mapping: dict):
+    """The columns worth reading: named, recognised or mapped; (index, column) pairs."""
     columns = []
     for index, value in enumerate(header_values):
         text = _header_text(value)
         letter = get_column_letter(index + 1)
-        key = found.get(index, "")
-        if not key and letter in mapping:
-            key = mapping[letter]
-        if not text and not key:
-            continue
-        if not key and headers.is_ignored_header(text):
+        unknown = index not in found and letter not in mapping
+        if unknown and (not text or headers.is_ignored_header(text)):
             continue
         columns.append(
-            {"letter": letter, "header": text, "field": key, "recognised": index in found}
+            (
+                index,
+                {
+                    "letter": letter,
+                    "header": text,
+                    "field": found.get(index, ""),
+                    "recognised": index in found,
+                },
+            )
         )
     return columns
 
 
-def read_workbook(stream: BinaryIO, mapping: dict | None = None) -> tuple[list[Sheet], int]:
+def _assign_fields(kind, columns, mapping: dict, values_of, decide) -> None:
+    """Settle each column's field: the user's mapping overrides anything recognised.
+
+    Then recognised columns keep their field unless the user gave it to another column, and
+    an ambiguous header (组织类型, 类别…) takes the field its values point to (category names
+    or legal forms), else its default; a field already taken leaves it for the user to map.
+    """
+    taken: set[str] = set()
+    for _index, column in columns:
+        if column["letter"] in mapping:
+            column["field"] = mapping[column["letter"]]
+            column["recognised"] = False
+            column["mapped"] = True
+            if column["field"] in taken:  # the same field twice: the first column keeps it
+                column["field"] = ""
+            if column["field"]:
+                taken.add(column["field"])
+    pending = []
+    for index, column in columns:
+        if column.get("mapped") or not column["field"]:
+            continue
+        if headers.is_ambiguous(kind, column["header"]):
+            pending.append((index, column))
+        elif column["field"] in taken:
+            column["field"] = ""
+            column["recognised"] = False
+        else:
+            taken.add(column["field"])
+    for index, column in pending:
+        chosen = decide(kind, column["header"], values_of(index)) if decide else None
+        key = chosen or column["field"]
+        if key in taken:
+            key = ""
+        column["field"] = key
+        column["recognised"] = bool(key)
+        if key:
+            taken.add(key)
+
+
+def read_workbook(
+    stream: BinaryIO, mapping: dict | None = None, decide=None
+) -> tuple[list[Sheet], int]:
     """Read every sheet with a recognised header row; return the sheets and the data-row count.
 
     Formulas are read as formulas (never evaluated, never their cached value), so validation
-    can refuse them. Raises ReadRefused past the row cap, while reading.
+    can refuse them. Raises ReadRefused past the row cap, while reading. `mapping` is
+    {sheet title: {column letter: field key or ""}} and overrides what was recognised;
+    `decide(kind, header, values)` names the field an ambiguous column's values point to.
     """
     mapping = mapping or {}
     limit = importing.max_rows()
@@ -124,12 +172,9 @@ def read_workbook(stream: BinaryIO, mapping: dict | None = None) -> tuple[list[S
                 continue
             kind, header_index, columns_found = found
             sheet_mapping = mapping.get(worksheet.title, {})
-            columns = _columns(kind, _values(head[header_index]), columns_found, sheet_mapping)
-            by_index = {}
-            for column in columns:
-                if column["field"]:
-                    by_index[_column_index(column["letter"])] = column
-            sheet = Sheet(worksheet.title, kind, header_index + 1, columns)
+            columns = _column_list(kind, _values(head[header_index]), columns_found, sheet_mapping)
+            wanted = {index for index, _column in columns}
+            raw_rows: list[tuple[int, dict[int, RawCell]]] = []
             blank_run = 0
             row_number = header_index + 1
 
@@ -153,16 +198,28 @@ def read_workbook(stream: BinaryIO, mapping: dict | None = None) -> tuple[list[S
                     )
                 cells = {}
                 for index, cell in enumerate(row):
-                    column = by_index.get(index)
-                    if column is None:
+                    if index not in wanted:
                         continue
-                    cells[column["field"]] = RawCell(
+                    cells[index] = RawCell(
                         value=cell.value,
                         data_type=getattr(cell, "data_type", "n"),
-                        letter=column["letter"],
+                        letter=get_column_letter(index + 1),
                         is_date=bool(getattr(cell, "is_date", False)),
                     )
-                sheet.rows.append((row_number, cells))
+                raw_rows.append((row_number, cells))
+
+            def values_of(index, raw_rows=raw_rows):
+                return [cells[index].value for _n, cells in raw_rows if index in cells]
+
+            _assign_fields(kind, columns, sheet_mapping, values_of, decide)
+            fields = {index: column["field"] for index, column in columns if column["field"]}
+            sheet = Sheet(
+                worksheet.title, kind, header_index + 1, [column for _i, column in columns]
+            )
+            for number, cells in raw_rows:
+                sheet.rows.append(
+                    (number, {fields[i]: cell for i, cell in cells.items() if i in fields})
+                )
             sheets.append(sheet)
     except ReadRefused:
         raise
@@ -173,9 +230,3 @@ def read_workbook(stream: BinaryIO, mapping: dict | None = None) -> tuple[list[S
     if not sheets:
         raise ReadRefused(str(NO_SHEET_MESSAGE))
     return sheets, total
-
-
-def _column_index(letter: str) -> int:
-    from openpyxl.utils import column_index_from_string
-
-    return column_index_from_string(letter) - 1

@@ -6,6 +6,8 @@ transaction, so nothing validated here can be stale when written.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,7 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from accounts.scoping import scope_for
 from areas.models import Community
-from core.identifiers import normalize_credit_code, normalize_text, validate_credit_code
+from core.identifiers import (
+    normalize_credit_code,
+    normalize_text,
+    validate_credit_code,
+    validate_id_number,
+)
 from core.masking import mask_id_number
 from exports.importing import headers, values
 from exports.importing.reader import Sheet
@@ -70,7 +77,9 @@ ORG_REF_AMBIGUOUS_MESSAGE = _(
 ORG_REF_CONFLICT_MESSAGE = _(
     "The credit code and the organisation name point to different organisations."
 )
-GENDER_CONFLICT_MESSAGE = _("The gender does not match the ID number (which says %(gender)s).")
+GENDER_FROM_ID_WARNING = _(
+    "The gender does not match the ID number: recorded as %(gender)s, as the ID number says."
+)
 JOINED_IN_FUTURE_MESSAGE = _("The joining date cannot be in the future.")
 JOINED_BEFORE_ORG_MESSAGE = _(
     "The joining date cannot be before the organisation was founded or registered (%(date)s)."
@@ -158,6 +167,44 @@ def _allowed(choices: dict) -> str:
     return "、".join(dict.fromkeys(choices))
 
 
+def category_key(text) -> str:
+    """Compare category names loosely: 文体娱乐类, 文体娱乐 and ＂文体 娱乐类＂ are one."""
+    return re.sub(r"\s", "", normalize_text(str(text))).removesuffix("类")
+
+
+def _choice_key(text) -> str:
+    return re.sub(r"\s", "", normalize_text(str(text))).upper()
+
+
+def column_decider():
+    """Return decide(kind, header, values) for the reader: which field an ambiguous column holds.
+
+    Values that are category names point to the category, legal forms (社会团体, 民非…) to the
+    legal form; None when they do not say (empty, or as many of each).
+    """
+    category_keys = {
+        category_key(name)
+        for name in Category.objects.filter(is_active=True).values_list("name", flat=True)
+    }
+
+    def decide(kind, header, cells) -> str | None:
+        categories = legal_forms = 0
+        for value in cells:
+            if value is None or not str(value).strip():
+                continue
+            if _choice_key(value) in LEGAL_FORM_CHOICES:
+                legal_forms += 1
+            elif category_key(value) in category_keys:
+                categories += 1
+        if categories > legal_forms:
+            return "category"
+        if legal_forms > categories:
+            return "legal_form"
+        return None
+
+    return decide
+
+
 @dataclass
 class RowError:
     sheet: str
@@ -194,6 +241,7 @@ class OrgRow:
     changes: dict = field(default_factory=dict)
     ok: bool = True
     organization: Organization | None = None  # set at commit
+    leader_id_number: str = ""  # the leader's checked ID number, when the sheet gives it
 
 
 @dataclass
@@ -207,6 +255,7 @@ class MemberRow:
     org_row: OrgRow | None = None
     action: str = ACTION_CREATE
     reused_person: bool = False
+    leader: bool = False  # the leader named in an organisations row
 
 
 @dataclass
@@ -214,7 +263,11 @@ class Plan:
     organizations: list[OrgRow] = field(default_factory=list)
     members: list[MemberRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # problems the import corrected by itself (a gender that disagrees with the ID number)
+    warnings: list[RowError] = field(default_factory=list)
     rows: int = 0
+    # the file is refused as a whole (it cannot be read, or holds formulas): not kept on disk
+    refused: bool = False
 
     def summary(self) -> dict:
         def count(items):
@@ -266,6 +319,7 @@ class Plan:
                     "id_number": mask_id_number(row.person_data.get("id_number", "")),
                     "detail": org_name,
                     "reused": row.reused_person,
+                    "leader": row.leader,
                     "changes": [],
                 }
             )
@@ -282,9 +336,8 @@ class _Areas:
         self.by_name: dict[str, list[Community]] = {}
         for community in self.communities:
             self.by_name.setdefault(normalize_text(community.name), []).append(community)
-        self.categories = {
-            normalize_text(c.name): c for c in Category.objects.filter(is_active=True)
-        }
+        self.categories = {c.name: c for c in Category.objects.filter(is_active=True)}
+        self.category_keys = {category_key(name): c for name, c in self.categories.items()}
 
     def in_scope(self, community: Community) -> bool:
         if self.scope.county_wide:
@@ -333,7 +386,7 @@ class _Areas:
         return community
 
     def category(self, text: str) -> Category:
-        found = self.categories.get(normalize_text(text))
+        found = self.category_keys.get(category_key(text))
         if found is None:
             raise values.CellProblem(
                 str(CATEGORY_UNKNOWN_MESSAGE)
@@ -350,14 +403,29 @@ class _Validator:
         self.plan = Plan()
         self.areas = _Areas(actor)
         self.failed: set[tuple] = set()
+        self.rows_failed: set[tuple] = set()
+        self.missing: dict[str, set[str]] = {}
 
-    # --- errors ---
+    # --- errors and warnings ---
 
     def error(self, sheet: Sheet, row: int | None, key: str, message) -> None:
         letter = sheet.letter_of(key) if key else ""
         header = sheet.header_of(key) if key else ""
         self.failed.add((sheet.title, row, key))
+        self.rows_failed.add((sheet.title, row))
         self.plan.errors.append(RowError(sheet.title, row, letter, header, str(message)))
+
+    def warning(self, sheet: Sheet, row: int, key: str, message) -> None:
+        """A problem the import corrects by itself: shown in the preview, never blocking."""
+        self.plan.warnings.append(
+            RowError(sheet.title, row, sheet.letter_of(key), sheet.header_of(key), str(message))
+        )
+
+    def row_ok(self, sheet: Sheet, row: int) -> bool:
+        return (sheet.title, row) not in self.rows_failed
+
+    def cell_failed(self, sheet: Sheet, row: int, key: str) -> bool:
+        return (sheet.title, row, key) in self.failed
 
     def field_errors(self, sheet: Sheet, row: int, error: ValidationError, aliases=None) -> None:
         aliases = aliases or {}
@@ -372,12 +440,19 @@ class _Validator:
             for message in error.messages:
                 self.error(sheet, row, "", message)
 
+    def required(self, sheet: Sheet, row: int, key: str) -> None:
+        """Say a required cell is empty, unless its column is missing or the cell failed."""
+        if key in self.missing.get(sheet.title, ()) or self.cell_failed(sheet, row, key):
+            return
+        self.error(sheet, row, key, str(REQUIRED_MESSAGE) % {"field": sheet.header_of(key)})
+
     # --- entry point ---
 
     def run(self) -> Plan:
         for sheet in self.sheets:
             self.plan.rows += len(sheet.rows)
             missing = [f for f in headers.required_fields(sheet.kind) if not sheet.letter_of(f.key)]
+            self.missing[sheet.title] = {f.key for f in missing}
             for required in missing:
                 self.error(
                     sheet,
@@ -385,11 +460,11 @@ class _Validator:
                     "",
                     str(MISSING_COLUMN_MESSAGE) % {"sheet": sheet.title, "field": required.label},
                 )
+        # every row is checked even when others failed: one preview lists every error
         org_sheets = [s for s in self.sheets if s.kind == headers.ORGANIZATIONS]
         member_sheets = [s for s in self.sheets if s.kind == headers.MEMBERS]
-        if not self.plan.errors:
-            self._organizations(org_sheets)
-            self._members(member_sheets)
+        self._organizations(org_sheets)
+        self._members(member_sheets)
         return self.plan
 
     # --- organisations ---
@@ -399,17 +474,19 @@ class _Validator:
             return convert(cells.get(key))
         except values.CellProblem as problem:
             self.error(sheet, row, key, problem.message)
+            if problem.refuses_file:
+                self.plan.refused = True
             return None
 
     def _organizations(self, sheets: list[Sheet]) -> None:
         parsed = []
         for sheet in sheets:
             for row, cells in sheet.rows:
-                before = len(self.plan.errors)
                 data = self._org_data(sheet, row, cells)
-                parsed.append((sheet, row, data, len(self.plan.errors) == before))
-        codes = {d["credit_code"] for _s, _r, d, _ok in parsed if d.get("credit_code")}
-        names = {d["name"] for _s, _r, d, _ok in parsed if d.get("name")}
+                leader_id = data.pop("leader_id_number", "")
+                parsed.append((sheet, row, data, leader_id))
+        codes = {d["credit_code"] for _s, _r, d, _l in parsed if d.get("credit_code")}
+        names = {d["name"] for _s, _r, d, _l in parsed if d.get("name")}
         existing = list(
             Organization.objects.filter(
                 Q(credit_code__in=codes) | Q(name__in=names)
@@ -424,13 +501,12 @@ class _Validator:
         )
         seen_codes: dict[str, int] = {}
         seen_names: dict[tuple, int] = {}
-        for sheet, row, data, ok in parsed:
-            org_row = OrgRow(sheet.title, row, data, ok=ok)
+        for sheet, row, data, leader_id in parsed:
+            org_row = OrgRow(sheet.title, row, data, leader_id_number=leader_id)
             self.plan.organizations.append(org_row)
-            if not ok:
-                continue
             code = data.get("credit_code", "")
-            name_key = (data["name"], data["community"].pk)
+            community = data.get("community")
+            name_key = (data["name"], community.pk) if data.get("name") and community else None
             if code and code in seen_codes:
                 self.error(
                     sheet,
@@ -438,28 +514,31 @@ class _Validator:
                     "credit_code",
                     str(DUPLICATE_ORG_ROW_MESSAGE) % {"row": seen_codes[code]},
                 )
-                org_row.ok = False
-                continue
-            if name_key in seen_names:
+            elif name_key and name_key in seen_names:
                 self.error(
                     sheet,
                     row,
                     "name",
                     str(DUPLICATE_ORG_ROW_MESSAGE) % {"row": seen_names[name_key]},
                 )
-                org_row.ok = False
-                continue
-            if code:
-                seen_codes[code] = row
-            seen_names[name_key] = row
-            match = by_code.get(code) if code else None
-            match = match or by_name.get(name_key)
-            before = len(self.plan.errors)
-            if match is not None:
-                self._org_update(sheet, org_row, match, match.pk in editable)
             else:
-                self._org_create(sheet, org_row)
-            org_row.ok = len(self.plan.errors) == before
+                if code:
+                    seen_codes[code] = row
+                if name_key:
+                    seen_names[name_key] = row
+                match = by_code.get(code) if code else None
+                match = match or (by_name.get(name_key) if name_key else None)
+                if match is not None:
+                    self._org_update(sheet, org_row, match, match.pk in editable)
+                else:
+                    self._org_create(sheet, org_row)
+            if leader_id and not (data.get("leader_name") or self._existing_leader(org_row)):
+                self.required(sheet, row, "leader_name")
+            org_row.ok = self.row_ok(sheet, row)
+
+    @staticmethod
+    def _existing_leader(org_row: OrgRow) -> str:
+        return org_row.existing.leader_name if org_row.existing else ""
 
     def _org_data(self, sheet: Sheet, row: int, cells: dict) -> dict:
         data: dict = {}
@@ -494,14 +573,14 @@ class _Validator:
                 except ValidationError as error:
                     for message in error.messages:
                         self.error(sheet, row, "credit_code", message)
+        if "leader_id_number" in cells:
+            data["leader_id_number"] = self._id_number(sheet, row, cells, "leader_id_number")
         if "leader_phone" in cells:
             phone = self._cell_value(sheet, row, cells, "leader_phone", values.as_mobile)
             if phone:
                 data["leader_phone"] = phone
-        if not data.get("name") and (sheet.title, row, "name") not in self.failed:
-            self.error(
-                sheet, row, "name", str(REQUIRED_MESSAGE) % {"field": sheet.header_of("name")}
-            )
+        if not data.get("name"):
+            self.required(sheet, row, "name")
         township = self._cell_value(sheet, row, cells, "township", values.as_text) or ""
         community_text = self._cell_value(sheet, row, cells, "community", values.as_text)
         if community_text:
@@ -509,13 +588,8 @@ class _Validator:
                 data["community"] = self.areas.community(community_text, township, scoped=True)
             except values.CellProblem as problem:
                 self.error(sheet, row, "community", problem.message)
-        elif (sheet.title, row, "community") not in self.failed:
-            self.error(
-                sheet,
-                row,
-                "community",
-                str(REQUIRED_MESSAGE) % {"field": sheet.header_of("community")},
-            )
+        else:
+            self.required(sheet, row, "community")
         category = self._cell_value(sheet, row, cells, "category", values.as_text)
         if category:
             try:
@@ -524,12 +598,32 @@ class _Validator:
                 self.error(sheet, row, "category", problem.message)
         return {key: value for key, value in data.items() if value not in (None, "")}
 
+    def _id_number(self, sheet: Sheet, row: int, cells: dict, key: str) -> str:
+        """Return a checked ID number ("" when empty or refused, with the error recorded)."""
+        text = self._cell_value(
+            sheet,
+            row,
+            cells,
+            key,
+            lambda cell: values.as_identifier(cell, numeric_message=values.ID_AS_NUMBER_MESSAGE),
+        )
+        if not text:
+            return ""
+        try:
+            return validate_id_number(text, today=self.today)
+        except ValidationError as error:
+            for message in error.messages:
+                self.error(sheet, row, key, message)
+            return ""
+
     def _org_rules(self, sheet, org_row, fields, organization) -> None:
         fields = org_services.normalize_organization_fields(fields)
         problems = org_services.organization_rule_errors(
             actor=self.actor, fields=fields, organization=organization, today=self.today
         )
         for key, errors in problems.items():
+            if self._already_said(sheet, org_row.row, key):
+                continue
             for error in errors:
                 self.error(
                     sheet, org_row.row, key if sheet.letter_of(key) else "", error.messages[0]
@@ -542,7 +636,21 @@ class _Validator:
                 validate_unique=False, validate_constraints=False, exclude=["ledger_keeper"]
             )
         except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                error = ValidationError(
+                    {
+                        key: problems
+                        for key, problems in error.error_dict.items()
+                        if not self._already_said(sheet, org_row.row, key)
+                    }
+                )
+                if not error.error_dict:
+                    return
             self.field_errors(sheet, org_row.row, error)
+
+    def _already_said(self, sheet: Sheet, row: int, key: str) -> bool:
+        """A cell that failed already (or a required column that is missing) needs no more."""
+        return self.cell_failed(sheet, row, key) or key in self.missing.get(sheet.title, ())
 
     def _org_create(self, sheet: Sheet, org_row: OrgRow) -> None:
         fields = {**org_row.data, "ledger_keeper": self.actor}
@@ -580,7 +688,7 @@ class _Validator:
             }
             self._org_rules(sheet, org_row, merged, match)
 
-    # --- members ---
+    # --- members (and leaders named in the organisations sheet) ---
 
     def _members(self, sheets: list[Sheet]) -> None:
         file_orgs_by_code = {}
@@ -594,10 +702,9 @@ class _Validator:
         parsed = []
         for sheet in sheets:
             for row, cells in sheet.rows:
-                before = len(self.plan.errors)
-                parsed.append((sheet, row, cells, self._member_data(sheet, row, cells), before))
-        ref_names = {p[3]["org_name"] for p in parsed if p[3].get("org_name")}
-        ref_codes = {p[3]["org_code"] for p in parsed if p[3].get("org_code")}
+                parsed.append((sheet, row, self._member_data(sheet, row, cells)))
+        ref_names = {p[2]["org_name"] for p in parsed if p[2].get("org_name")}
+        ref_codes = {p[2]["org_code"] for p in parsed if p[2].get("org_code")}
         ledger_orgs = list(
             Organization.objects.visible_to(self.actor)
             .filter(Q(name__in=ref_names) | Q(credit_code__in=ref_codes))
@@ -608,97 +715,163 @@ class _Validator:
             .filter(pk__in=[o.pk for o in ledger_orgs])
             .values_list("pk", flat=True)
         )
-        ids = {p[3]["person"].get("id_number") for p in parsed if p[3]["person"].get("id_number")}
+        ids = {p[2]["person"].get("id_number") for p in parsed if p[2]["person"].get("id_number")}
+        ids |= {r.leader_id_number for r in self.plan.organizations if r.leader_id_number}
         people = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
         org_pks = [o.pk for o in ledger_orgs]
+        org_pks += [r.existing.pk for r in self.plan.organizations if r.existing]
         current = {}
         for membership in (
             Membership.objects.current().filter(organization__in=org_pks).select_related("person")
         ):
             current.setdefault(membership.organization_id, []).append(membership.person)
-        seen: dict[tuple, int] = {}
-        names_by_id: dict[str, tuple[str, int]] = {}
-        for sheet, row, _cells, data, before in parsed:
-            target = self._resolve_org(
+        self._seen: dict[tuple, int] = {}
+        self._names_by_id: dict[str, tuple[str, int]] = {}
+        self._people = people
+        self._current = current
+        for sheet, row, data in parsed:
+            self._member_row(
                 sheet, row, data, ledger_orgs, editable, file_orgs_by_code, file_orgs_by_name
             )
-            person = data["person"]
-            id_number = person.get("id_number", "")
-            if id_number:
-                known = names_by_id.get(id_number)
-                if known and known[0] != person.get("name"):
-                    self.error(
-                        sheet, row, "name", str(ID_NAME_CONFLICT_ROW_MESSAGE) % {"row": known[1]}
-                    )
-                names_by_id.setdefault(id_number, (person.get("name", ""), row))
-            if len(self.plan.errors) != before or target is None:
-                continue
-            if target is False:  # its organisation row has errors of its own
-                continue
-            member_key = (
-                id(target) if isinstance(target, OrgRow) else target.pk,
-                id_number or (person.get("name"), person.get("mobile", "")),
+        org_sheets = {s.title: s for s in self.sheets if s.kind == headers.ORGANIZATIONS}
+        for org_row in self.plan.organizations:
+            if org_row.leader_id_number:
+                self._leader(org_sheets[org_row.sheet], org_row)
+
+    def _check_person(self, sheet, row: int, person: dict, id_number: str, name_key="name"):
+        """Check a person against the other rows and the ledger; return the recorded person."""
+        name = person.get("name", "")
+        if not id_number:
+            return None
+        known = self._names_by_id.get(id_number)
+        if known and known[0] != name:
+            self.error(sheet, row, name_key, str(ID_NAME_CONFLICT_ROW_MESSAGE) % {"row": known[1]})
+        self._names_by_id.setdefault(id_number, (name, row))
+        existing_person = self._people.get(id_number)
+        while existing_person is not None and existing_person.merged_into_id:
+            existing_person = existing_person.merged_into
+        if existing_person is not None and normalize_text(existing_person.name) != name:
+            visible = Person.objects.visible_to(self.actor).filter(pk=existing_person.pk).exists()
+            message = (
+                people_services.NAME_MISMATCH_VISIBLE_MESSAGE % {"name": existing_person.name}
+                if visible
+                else str(people_services.NAME_MISMATCH_HIDDEN_MESSAGE)
             )
-            if member_key in seen:
-                self.error(
-                    sheet,
-                    row,
-                    "id_number" if id_number else "name",
-                    str(DUPLICATE_MEMBER_ROW_MESSAGE) % {"row": seen[member_key]},
-                )
-                continue
-            seen[member_key] = row
-            member = MemberRow(sheet.title, row, person, data["role"], data["joined_on"])
-            if isinstance(target, OrgRow):
-                member.org_row = target
-                start_org = target.existing
-                founded = target.data.get("founded_on") or target.data.get("registered_on")
-                if start_org is not None and not founded:
-                    founded = start_org.founded_on or start_org.registered_on
-            else:
-                member.organization = target
-                founded = target.founded_on or target.registered_on
-            if person.get("grid_role") and person.get("grid_community") is None:
-                person["grid_community"] = (
-                    target.data.get("community") if isinstance(target, OrgRow) else target.community
-                ) or (target.existing.community if isinstance(target, OrgRow) else None)
-            if data["joined_on"] and founded and data["joined_on"] < founded:
-                self.error(
-                    sheet,
-                    row,
-                    "joined_on",
-                    str(JOINED_BEFORE_ORG_MESSAGE) % {"date": founded.isoformat()},
-                )
-                continue
-            existing_person = people.get(id_number) if id_number else None
-            while existing_person is not None and existing_person.merged_into_id:
-                existing_person = existing_person.merged_into
-            if existing_person is not None:
-                member.reused_person = True
-                if normalize_text(existing_person.name) != person.get("name"):
-                    visible = (
-                        Person.objects.visible_to(self.actor).filter(pk=existing_person.pk).exists()
-                    )
-                    message = (
-                        people_services.NAME_MISMATCH_VISIBLE_MESSAGE
-                        % {"name": existing_person.name}
-                        if visible
-                        else str(people_services.NAME_MISMATCH_HIDDEN_MESSAGE)
-                    )
-                    self.error(sheet, row, "name", message)
-                    continue
-            org_pk = (
-                member.organization.pk
-                if member.organization
-                else (target.existing.pk if target.existing else None)
+            self.error(sheet, row, name_key, message)
+        return existing_person
+
+    def _member_row(self, sheet, row, data, ledger_orgs, editable, by_code, by_name) -> None:
+        person = data["person"]
+        id_number = "" if self.cell_failed(sheet, row, "id_number") else person.get("id_number", "")
+        existing_person = self._check_person(sheet, row, person, id_number)
+        target = self._resolve_org(sheet, row, data, ledger_orgs, editable, by_code, by_name)
+        if target is None:
+            return
+        member_key = (
+            id(target) if isinstance(target, OrgRow) else target.pk,
+            id_number or (person.get("name"), person.get("mobile", "")),
+        )
+        if member_key in self._seen:
+            self.error(
+                sheet,
+                row,
+                "id_number" if id_number else "name",
+                str(DUPLICATE_MEMBER_ROW_MESSAGE) % {"row": self._seen[member_key]},
             )
-            members_now = current.get(org_pk, []) if org_pk else []
-            if _already_member(existing_person, person, members_now):
-                member.action = ACTION_UNCHANGED
+            return
+        self._seen[member_key] = row
+        member = MemberRow(sheet.title, row, person, data["role"], data["joined_on"])
+        if isinstance(target, OrgRow):
+            member.org_row = target
+            founded = target.data.get("founded_on") or target.data.get("registered_on")
+            if target.existing is not None and not founded:
+                founded = target.existing.founded_on or target.existing.registered_on
+            community = target.data.get("community") or (
+                target.existing.community if target.existing else None
+            )
+        else:
+            member.organization = target
+            founded = target.founded_on or target.registered_on
+            community = target.community
+        if person.get("grid_role") and person.get("grid_community") is None:
+            person["grid_community"] = community
+        if data["joined_on"] and founded and data["joined_on"] < founded:
+            self.error(
+                sheet,
+                row,
+                "joined_on",
+                str(JOINED_BEFORE_ORG_MESSAGE) % {"date": founded.isoformat()},
+            )
+        if existing_person is not None:
+            member.reused_person = True
+        org_pk = self._org_pk(member)
+        if _already_member(existing_person, person, self._current.get(org_pk, [])):
+            member.action = ACTION_UNCHANGED
+        if self.row_ok(sheet, row) and (member.org_row is None or member.org_row.ok):
             self.plan.members.append(member)
 
+    @staticmethod
+    def _org_pk(member: MemberRow):
+        if member.organization is not None:
+            return member.organization.pk
+        existing = member.org_row.existing if member.org_row else None
+        return existing.pk if existing else None
+
+    def _leader(self, sheet: Sheet, org_row: OrgRow) -> None:
+        """Plan the leader named in an organisations row as a person with a leader membership."""
+        id_number = org_row.leader_id_number
+        name = normalize_text(org_row.data.get("leader_name") or self._existing_leader(org_row))
+        if not name:
+            return
+        member_key = (id(org_row), id_number)
+        if member_key in self._seen:
+            # the members sheet lists the leader too: that row says how they joined
+            known = self._names_by_id.get(id_number)
+            if known and known[0] != name:
+                self.error(
+                    sheet,
+                    org_row.row,
+                    "leader_name",
+                    str(ID_NAME_CONFLICT_ROW_MESSAGE) % {"row": known[1]},
+                )
+            return
+        person = self._check_person(sheet, org_row.row, {"name": name}, id_number, "leader_name")
+        self._seen[member_key] = org_row.row
+        if not org_row.ok or not self.row_ok(sheet, org_row.row):
+            org_row.ok = False
+            return
+        data = org_row.data
+        existing = org_row.existing
+        joined_on = (
+            data.get("founded_on")
+            or data.get("registered_on")
+            or (existing and (existing.founded_on or existing.registered_on))
+            or self.today
+        )
+        person_data = people_services.clean_person_data({"name": name, "id_number": id_number})
+        if data.get("leader_phone"):
+            # the leader's phone is theirs; a landline stays on the organisation only
+            with contextlib.suppress(ValidationError):
+                person_data.update(
+                    people_services.clean_person_data({"mobile": data["leader_phone"]})
+                )
+        member = MemberRow(
+            sheet.title,
+            org_row.row,
+            person_data,
+            Membership.Role.LEADER,
+            min(joined_on, self.today),
+            org_row=org_row,
+            reused_person=person is not None,
+            leader=True,
+        )
+        members_now = self._current.get(existing.pk, []) if existing else []
+        if _already_member(person, person_data, members_now):
+            member.action = ACTION_UNCHANGED
+        self.plan.members.append(member)
+
     def _resolve_org(self, sheet, row, data, ledger_orgs, editable, by_code, by_name):
-        """Return the OrgRow or Organization a member row refers to; False or None if unusable."""
+        """Return the OrgRow or Organization a member row refers to; None if unusable."""
         code, name = data.get("org_code"), data.get("org_name")
         found = None
         if code:
@@ -737,15 +910,11 @@ class _Validator:
                 return None
             found = candidates[0]
         else:
-            self.error(
-                sheet,
-                row,
-                "organization",
-                str(REQUIRED_MESSAGE) % {"field": sheet.header_of("organization")},
-            )
+            if not self.cell_failed(sheet, row, "organization_credit_code"):
+                self.required(sheet, row, "organization")
             return None
         if isinstance(found, OrgRow):
-            return found if found.ok else False
+            return found  # its own errors, if any, are reported on its row
         if found.pk not in editable:
             self.error(sheet, row, "organization", ORG_OUTSIDE_MESSAGE)
             return None
@@ -775,10 +944,8 @@ class _Validator:
         if code:
             result["org_code"] = normalize_credit_code(code)
         person: dict = {"name": text("name")}
-        if not person["name"] and (sheet.title, row, "name") not in self.failed:
-            self.error(
-                sheet, row, "name", str(REQUIRED_MESSAGE) % {"field": sheet.header_of("name")}
-            )
+        if not person["name"]:
+            self.required(sheet, row, "name")
         id_number = self._cell_value(
             sheet,
             row,
@@ -812,14 +979,9 @@ class _Validator:
         grid_role = choice("grid_role", GRID_ROLE_CHOICES)
         result["role"] = choice("role", ROLE_CHOICES) or Membership.Role.MEMBER
         joined_on = self._cell_value(sheet, row, cells, "joined_on", values.as_date)
-        if joined_on is None and (sheet.title, row, "joined_on") not in self.failed:
-            self.error(
-                sheet,
-                row,
-                "joined_on",
-                str(REQUIRED_MESSAGE) % {"field": sheet.header_of("joined_on")},
-            )
-        elif joined_on and joined_on > self.today:
+        if joined_on is None:
+            self.required(sheet, row, "joined_on")
+        elif joined_on > self.today:
             self.error(sheet, row, "joined_on", JOINED_IN_FUTURE_MESSAGE)
         result["joined_on"] = joined_on
         try:
@@ -828,8 +990,9 @@ class _Validator:
             self.field_errors(sheet, row, error)
             cleaned = person
         if gender and cleaned.get("gender") and cleaned["gender"] != gender:
+            # typed by hand: the ID number is right, the gender column is not
             label = Person.Gender(cleaned["gender"]).label
-            self.error(sheet, row, "gender", str(GENDER_CONFLICT_MESSAGE) % {"gender": label})
+            self.warning(sheet, row, "gender", str(GENDER_FROM_ID_WARNING) % {"gender": label})
         elif gender:
             cleaned["gender"] = gender
         if grid_role:

@@ -24,6 +24,8 @@ NOTES = (
     "6. 不要使用公式：公式单元格不会被导入。",
     "7. 同一文件可重复导入：已有的社会组织按信用代码（或名称+社区）匹配并更新，"
     "已有的成员按身份证号匹配，不会重复添加。",
+    "8. 填写了负责人身份证号的，负责人将同时记为该社会组织的成员（职务为负责人）；"
+    "性别与身份证号不符时以身份证号为准，并在预览中提示。",
 )
 
 
@@ -54,7 +56,7 @@ def build_template() -> bytes:
     for index, line in enumerate(NOTES, start=1):
         notes.cell(row=index, column=1, value=line)
     categories = "、".join(Category.objects.filter(is_active=True).values_list("name", flat=True))
-    notes.cell(row=len(NOTES) + 1, column=1, value=f"8. 可填写的类别：{categories}")
+    notes.cell(row=len(NOTES) + 1, column=1, value=f"{len(NOTES) + 1}. 可填写的类别：{categories}")
     notes.column_dimensions["A"].width = 110
     buffer = BytesIO()
     workbook.save(buffer)

@@ -40,9 +40,11 @@ _SCIENTIFIC_RE = re.compile(r"\d+(\.\d+)?[eE]\+?\d+")
 class CellProblem(Exception):
     """A cell's value cannot be used; the message says what to fix."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, refuses_file: bool = False):
         super().__init__(message)
         self.message = message
+        # a formula refuses the whole file (it is deleted at once), not only its row
+        self.refuses_file = refuses_file
 
 
 def check_cell(cell) -> None:
@@ -53,10 +55,12 @@ def check_cell(cell) -> None:
         isinstance(cell.value, str) and cell.data_type != "s" and cell.value.startswith("=")
     ):
         formula = str(cell.value)[:40]
-        raise CellProblem(str(FORMULA_MESSAGE) % {"formula": formula})
+        raise CellProblem(str(FORMULA_MESSAGE) % {"formula": formula}, refuses_file=True)
     if not isinstance(cell.value, str | int | float | date | datetime | bool | type(None)):
         # array formulas and data-table formulas come as objects
-        raise CellProblem(str(FORMULA_MESSAGE) % {"formula": type(cell.value).__name__})
+        raise CellProblem(
+            str(FORMULA_MESSAGE) % {"formula": type(cell.value).__name__}, refuses_file=True
+        )
     if cell.data_type == "e":
         raise CellProblem(str(ERROR_VALUE_MESSAGE) % {"value": cell.value})
 

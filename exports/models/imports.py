@@ -76,6 +76,9 @@ class ImportJob(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     # [{"sheet", "row", "column", "header", "message"}]; row/column empty for file-level errors.
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # Same shape: what the import corrected by itself (e.g. the gender taken from the ID
+    # number). Shown in the preview; they never block the commit.
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
     # What each row would do (masked identifiers only).
     preview = models.JSONField(_("preview"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
@@ -97,6 +100,11 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_refused(self) -> bool:
+        """Refused as a whole: its file was deleted at once, only the reason is kept."""
+        return self.status == self.Status.FAILED and not self.file
 
     @property
     def has_errors(self) -> bool:

@@ -38,11 +38,16 @@ def import_upload(request):
 def import_detail(request, pk: int):
     _require_importer(request.user)
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
-    mapping_form = ColumnMappingForm(job=job) if job.unmapped_columns else None
-    return render(request, "exports/import_detail.html", _detail_context(job, mapping_form))
+    return render(request, "exports/import_detail.html", _detail_context(job))
 
 
-def _detail_context(job, mapping_form):
+def _can_map(job) -> bool:
+    return bool(job.sheets) and job.status != ImportJob.Status.COMMITTED and not job.is_refused
+
+
+def _detail_context(job, mapping_form=None):
+    if mapping_form is None and _can_map(job):
+        mapping_form = ColumnMappingForm(job=job)
     kind_labels = {key: str(label) for key, label in headers.KIND_LABELS.items()}
     sheets = [{**sheet, "kind_label": kind_labels.get(sheet["kind"], "")} for sheet in job.sheets]
     return {
@@ -58,12 +63,16 @@ def _detail_context(job, mapping_form):
 def import_mapping(request, pk: int):
     _require_importer(request.user)
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
-    if job.status == ImportJob.Status.COMMITTED:
+    if not _can_map(job):
         return redirect("exports:import_detail", pk=job.pk)
     form = ColumnMappingForm(request.POST, job=job)
     if not form.is_valid():
         return render(request, "exports/import_detail.html", _detail_context(job, form))
-    services.import_job_set_mapping(actor=request.user, job=job, mapping=form.mapping())
+    try:
+        services.import_job_set_mapping(actor=request.user, job=job, mapping=form.mapping())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("exports:import_detail", pk=job.pk)
     messages.success(request, _("Column mapping saved; the file was checked again."))
     return redirect("exports:import_detail", pk=job.pk)
 

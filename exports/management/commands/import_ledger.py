@@ -9,7 +9,9 @@ from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
-from exports.importing import commit, safety
+from exports.importing import commit, headers, safety
+
+KNOWN_FIELDS = {field.key for fields in headers.FIELDS_BY_KIND.values() for field in fields}
 
 
 class _DryRun(Exception):
@@ -34,7 +36,8 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="SHEET!COLUMN=FIELD",
-            help="map an unrecognised column, e.g. 成员!F=mobile (FIELD empty to ignore)",
+            help="say what a column holds, recognised or not, e.g. 成员!F=mobile or "
+            "社会组织!E=category (FIELD empty to ignore); overrides what was recognised",
         )
 
     def handle(self, *args, file, dry_run, user, map, **options):
@@ -64,7 +67,16 @@ class Command(BaseCommand):
                 sheet, letter = where.rsplit("!", 1)
             except ValueError:
                 raise CommandError(f"--map 格式应为 工作表!列=字段，收到 {entry}") from None
-            mapping.setdefault(sheet, {})[letter.upper()] = field
+            field = field.strip()
+            if field and field not in KNOWN_FIELDS:
+                raise CommandError(
+                    f"--map 的字段“{field}”不存在，可用：{'、'.join(sorted(KNOWN_FIELDS))}"
+                )
+            columns = mapping.setdefault(sheet, {})
+            taken = [other for other, key in columns.items() if field and key == field]
+            if taken:
+                raise CommandError(f"--map 把字段 {field} 指定给了多列（{taken[0]}、{letter}）")
+            columns[letter.strip().upper()] = field
         return mapping
 
     def _run(self, path: Path, dry_run: bool, username, map_entries):
@@ -89,6 +101,8 @@ class Command(BaseCommand):
                                     f"提示：工作表“{sheet.title}”{column['letter']}列"
                                     f"“{column['header']}”未识别，已忽略（可用 --map 指定）"
                                 )
+                    for warning in plan.warnings:
+                        self.stderr.write(f"提示：{warning}")
                     if plan.errors:
                         for error in plan.errors:
                             self.stderr.write(str(error))
