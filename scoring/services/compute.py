@@ -246,9 +246,11 @@ def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
         bayes = "NULL"
     else:
         c = _literal(mean)
-        # (Σscores + m·C) / (n + m); with no ratings and m = 0 the county mean itself.
+        # (Σscores + m·C) / (n + m) for an organisation rated in the quarter: the county mean
+        # steadies small counts from the first rating. Without a rating there is no opinion to
+        # steady: no mean, and 0 satisfaction points (本季度无群众评价).
         bayes = (
-            f"(CASE WHEN fb_n + {weight} = 0 THEN {c} "
+            f"(CASE WHEN fb_n = 0 THEN NULL "
             f"ELSE (CAST(fb_sum AS NUMERIC) + {weight} * {c}) / (fb_n + {weight}) END)"
         )
     satisfaction_rule = rules.get("satisfaction")
@@ -256,7 +258,9 @@ def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
         satisfaction = "0"
     else:
         satisfaction = f"ROUND({_literal(satisfaction_rule['points'])} * ({bayes} - 1) / 4, 2)"
-        satisfaction = f"(CASE WHEN {satisfaction} < 0 THEN 0 ELSE {satisfaction} END)"
+        satisfaction = (
+            f"(CASE WHEN fb_n = 0 THEN 0 WHEN {satisfaction} < 0 THEN 0 ELSE {satisfaction} END)"
+        )
 
     activity = _cap(_rule_points(rules, "activity_led", "activities"), caps["activity_cap"])
     service = _cap(
