@@ -333,3 +333,27 @@ def test_a_recompute_failing_half_way_leaves_the_previous_ranking(hand_county, m
 
     after = list(QuarterScore.objects.order_by("pk").values_list("pk", "total", "rank_county"))
     assert after == before
+
+
+def test_the_contacts_gaps_count_what_the_score_counts(hand_county):
+    # The home card's figures (scoring.gaps) follow the score's rules: the same records count.
+    from scoring.gaps import quarter_figures
+
+    compute_quarter(2025, 1)
+
+    for key, organization in hand_county.items():
+        row = _row(organization)
+        figures = quarter_figures(organization, (2025, 1))
+        assert (
+            figures.activities,
+            figures.ratings,
+            figures.abnormal_listed,
+            figures.failed_inspection,
+            figures.no_shows,
+        ) == (
+            row.activities,
+            row.feedback_count,
+            row.abnormal_listed,
+            row.failed_inspection,
+            row.no_shows,
+        ), key

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from activities.models import VerificationStatus
+from scoring.gaps import quarter_figures
 from scoring.models import QuarterScore
 from scoring.services.compute import compute_quarter
 from tests.activities.factories import ActivityFactory, FeedbackFactory
@@ -70,6 +71,8 @@ KINDS = {
     "no_show": (_make_no_show, "no_shows"),
 }
 
+GAP_FIGURES = {"activity": "activities", "rating": "ratings", "no_show": "no_shows"}
+
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @pytest.mark.parametrize(
@@ -89,3 +92,7 @@ def test_a_record_counts_in_the_quarter_of_its_local_date(county, kind, day, clo
         for row in QuarterScore.objects.filter(organization=county.org_a1)
     }
     assert counted == {q: (1 if q == expected else 0) for q in QUARTERS}
+    # The contact's card counts the same records in the same quarter.
+    assert {q: getattr(quarter_figures(county.org_a1, q), GAP_FIGURES[kind]) for q in QUARTERS} == (
+        {q: (1 if q == expected else 0) for q in QUARTERS}
+    )
