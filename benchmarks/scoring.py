@@ -134,9 +134,9 @@ def full_floor(year: int, quarter: int) -> None:
     from django.db import connection, transaction
 
     from party_branches.rules import quarter_bounds
-    from scoring.services.compute import quarter_datetimes
+    from scoring.services.compute import quarter_db_datetimes
 
-    start, end = quarter_datetimes(year, quarter)
+    start, end = quarter_db_datetimes(year, quarter)
     first, last = quarter_bounds((year, quarter))
     params = {
         "start": start,
@@ -154,9 +154,9 @@ def full_floor(year: int, quarter: int) -> None:
 def floor(year: int, quarter: int) -> None:
     from django.db import connection, transaction
 
-    from scoring.services.compute import quarter_datetimes
+    from scoring.services.compute import quarter_db_datetimes
 
-    start, end = quarter_datetimes(year, quarter)
+    start, end = quarter_db_datetimes(year, quarter)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM bench_floor")
         cursor.execute(FLOOR_SQL, {"start": start, "end": end})
@@ -171,10 +171,10 @@ def naive(year: int, quarter: int) -> int:
     from orgs.models import AnnualInspection, CreditListing, Membership, Organization
     from party_branches.rules import quarter_bounds
     from scoring.models import QuarterAssessment, QuarterScore
-    from scoring.services.compute import quarter_datetimes
+    from scoring.services.compute import quarter_db_datetimes
     from venues.models import Booking
 
-    start, end = quarter_datetimes(year, quarter)
+    start, end = quarter_db_datetimes(year, quarter)
     first, last = quarter_bounds((year, quarter))
     rows = []
     with transaction.atomic():

@@ -61,7 +61,11 @@ def overview_tables(figures: dict) -> list[Table]:
             _("Summary"),
             [_("Figure"), _("Value")],
             [
-                [_("Organisations"), organizations["total"]],
+                [_("Active organisations"), organizations["total"]],
+                *[
+                    [_("Not counted: %(status)s") % {"status": row["label"]}, row["count"]]
+                    for row in organizations["gone"]
+                ],
                 [_("Current memberships"), figures["members"]["count"]],
                 [_("Covered by Party organisations (%)"), figures["coverage"]["covered_percent"]],
             ],

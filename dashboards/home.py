@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.scoping import scope_for
-from activities.models import Activity
 from activities.selectors import verification_queue
 from dashboards.selectors import link
 from exports.selectors import export_job_list
-from orgs.models import AnnualInspection, Organization
+from orgs.models import Organization
 from orgs.selectors.oversight import merge_list, zombie_flag_list
 from party_branches import rules as quarters
 from party_branches.compliance import branch_compliance
-from party_branches.models import Branch, InstructorAssignment
+from party_branches.models import Branch
+from scoring.gaps import organization_gaps
 from scoring.models import QuarterScore, RankingRun
 from venues.models import Booking
 from venues.selectors import approval_queue, my_bookings
@@ -150,7 +150,6 @@ def org_contact_home(*, user) -> dict:
         return {"organization": None}
     today = timezone.localdate()
     quarter = quarters.quarter_of(today)
-    quarter_start, _quarter_end = quarters.quarter_bounds(quarter)
     upcoming = my_bookings(user=user).filter(
         end__gte=timezone.now(),
         status__in=[Booking.Status.PENDING, Booking.Status.CONFIRMED],
@@ -161,38 +160,9 @@ def org_contact_home(*, user) -> dict:
         .order_by("-year", "-quarter")
         .first()
     )
-    verified_this_quarter = (
-        Activity.objects.visible_to(user)
-        .filter(lead_organization=organization)
-        .verified()
-        .in_period(quarter_start, today)
-        .exists()
-    )
-    has_branch = (
-        Branch.objects.visible_to(user).active(today).filter(organizations=organization).exists()
-    )
-    has_instructor = (
-        InstructorAssignment.objects.visible_to(user)
-        .active(today)
-        .filter(organization=organization)
-        .exists()
-    )
-    inspection_year = today.year - 1
-    inspected = (
-        AnnualInspection.objects.visible_to(user)
-        .filter(organization=organization, year=inspection_year)
-        .exists()
-    )
     detail = reverse("orgs:organization_detail", kwargs={"pk": organization.pk})
-    missing = []
-    if not verified_this_quarter:
-        missing.append(
-            {"key": "activity", "url": reverse("activities:activity_create"), "quarter": quarter}
-        )
-    if not has_branch and not has_instructor:
-        missing.append({"key": "branch", "url": f"{detail}#party"})
-    if not inspected:
-        missing.append({"key": "inspection", "url": f"{detail}#oversight", "year": inspection_year})
+    # One source: the rules of the score and of the oversight pages (scoring.gaps).
+    missing = organization_gaps(user=user, organization=organization, today=today)
     return {
         "organization": organization,
         "organization_url": detail,

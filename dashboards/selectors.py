@@ -16,7 +16,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Min,
+    Q,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +34,9 @@ from django.utils.translation import gettext as _
 from accounts.scoping import scope_for
 from activities.models import Activity, MediationCase
 from areas.models import Township
-from orgs.models import Membership, Organization, ZombieFlag
+from orgs.filters import STATUS_ACTIVE, WATCH_CLEAR, WATCH_ZOMBIE
+from orgs.models import Membership, Organization
+from orgs.selectors.organizations import open_zombie_flag, suspected_zombie_condition
 from party_branches import rules as quarters
 from party_branches.selectors import COVERAGE_FIGURES, coverage
 from scoring.models import QuarterScore
@@ -38,6 +48,8 @@ DEFAULT_CACHE_SECONDS = 60
 TOP_COUNT = 10
 MOVERS_COUNT = 5
 YEARS_OFFERED = 5
+# The suspected zombies' row of the standing chart (status "zombie" or an open flag).
+STANDING_ZOMBIE = Organization.Status.SUSPECTED_ZOMBIE
 
 
 def cache_seconds() -> int:
@@ -94,11 +106,27 @@ def _aware(day: datetime.date) -> datetime.datetime:
 # --- The pieces ----------------------------------------------------------------------------
 
 
+GONE_STATUSES = (
+    Organization.Status.MERGED,
+    Organization.Status.DEREGISTERED,
+    Organization.Status.REVOKED,
+)
+
+
 def organization_figures(*, organizations, filters: OverviewFilters) -> dict:
-    """Organisations by category, township and status, from one grouped query."""
+    """Organisations by category, township and standing, from one grouped query.
+
+    The headline, the categories and the townships count the active organisations (not merged,
+    deregistered or revoked); those gone are counted apart. The standing chart splits every
+    organisation once: normal, suspected zombie (the one definition of the list and the zombie
+    watch: `suspected_zombie_condition`), merged, deregistered, revoked.
+    """
     township = filters.township_id
     grouped = (
         organizations.order_by()
+        .annotate(
+            zombie=ExpressionWrapper(suspected_zombie_condition(), output_field=BooleanField())
+        )
         .values(
             "category_id",
             "category__name",
@@ -107,14 +135,19 @@ def organization_figures(*, organizations, filters: OverviewFilters) -> dict:
             "community__township__name",
             "community__township__code",
             "status",
+            "zombie",
         )
         .annotate(n=Count("pk"))
     )
     by_category: dict = {}
     by_township: dict = {}
-    by_status: dict = {}
+    by_standing: dict = {}
     total = 0
     for row in grouped:
+        standing = STANDING_ZOMBIE if row["zombie"] else row["status"]
+        by_standing[standing] = by_standing.get(standing, 0) + row["n"]
+        if row["status"] in GONE_STATUSES:
+            continue
         total += row["n"]
         category = by_category.setdefault(
             row["category_id"],
@@ -123,7 +156,10 @@ def organization_figures(*, organizations, filters: OverviewFilters) -> dict:
                 "count": 0,
                 "sort": (row["category__sort_order"] or 0, row["category__name"] or ""),
                 "url": link(
-                    "orgs:organization_list", category=row["category_id"], township=township
+                    "orgs:organization_list",
+                    category=row["category_id"],
+                    township=township,
+                    status=STATUS_ACTIVE,
                 )
                 if row["category_id"]
                 else "",
@@ -136,22 +172,37 @@ def organization_figures(*, organizations, filters: OverviewFilters) -> dict:
                 "label": row["community__township__name"],
                 "count": 0,
                 "sort": row["community__township__code"],
-                "url": link("orgs:organization_list", township=row["community__township_id"]),
+                "url": link(
+                    "orgs:organization_list",
+                    township=row["community__township_id"],
+                    status=STATUS_ACTIVE,
+                ),
             },
         )
         area["count"] += row["n"]
-        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+    labels = dict(Organization.Status.choices)
+    standing_params = {
+        # A normal organisation with a flag waiting for review counts as a suspected zombie.
+        Organization.Status.NORMAL: {"status": Organization.Status.NORMAL, "watch": WATCH_CLEAR},
+        STANDING_ZOMBIE: {"watch": WATCH_ZOMBIE},
+    }
     statuses = [
         {
-            "label": str(label),
-            "count": by_status.get(value, 0),
-            "url": link("orgs:organization_list", status=value, township=township),
+            "key": value,
+            "label": str(labels[value]),
+            "count": by_standing.get(value, 0),
+            "url": link(
+                "orgs:organization_list",
+                township=township,
+                **standing_params.get(value, {"status": value}),
+            ),
         }
-        for value, label in Organization.Status.choices
+        for value in (Organization.Status.NORMAL, STANDING_ZOMBIE, *GONE_STATUSES)
     ]
     return {
         "total": total,
-        "total_url": link("orgs:organization_list", township=township),
+        "total_url": link("orgs:organization_list", township=township, status=STATUS_ACTIVE),
+        "gone": [row for row in statuses if row["key"] in GONE_STATUSES],
         "by_category": sorted(by_category.values(), key=lambda row: row["sort"]),
         "by_township": sorted(by_township.values(), key=lambda row: row["sort"]),
         "by_status": statuses,
@@ -206,6 +257,16 @@ def _monthly(rows, *, year: int, fields: list[str]) -> dict[tuple[int, int], dic
     return table
 
 
+def _first_month(queryset, field: str) -> datetime.date | None:
+    """The first month (its first day, local time) of the records, None without any."""
+    first = queryset.order_by().aggregate(first=Min(field))["first"]
+    if first is None:
+        return None
+    if isinstance(first, datetime.datetime):
+        first = timezone.localtime(first).date()
+    return first.replace(day=1)
+
+
 def monthly_figures(*, activities, mediations, filters: OverviewFilters) -> dict:
     """Verified activities, beneficiaries, volunteer hours and mediations per month, two years."""
     year, last = filters.year, filters.year - 1
@@ -232,11 +293,28 @@ def monthly_figures(*, activities, mediations, filters: OverviewFilters) -> dict
     )
     by_activity = _monthly(activity_rows, year=year, fields=["count", "beneficiaries", "hours"])
     by_mediation = _monthly(mediation_rows, year=year, fields=["count"])
+    # A month is plotted when it has happened and the ledger already kept the records then
+    # (from the month of the first verified record on): absent data is never drawn as zero.
+    current = timezone.localdate().replace(day=1)
+    activities_since = _first_month(activities.verified(), "start")
+    mediations_since = _first_month(mediations.verified(), "occurred_on")
+
+    def kept(since, y: int, m: int) -> bool:
+        return since is not None and since <= datetime.date(y, m, 1) <= current
+
     township = filters.township_id
     series: dict[str, dict] = {
         key: {"this": [], "last": [], "this_total": 0, "last_total": 0}
         for key in ("activities", "beneficiaries", "hours", "mediations")
     }
+    # The totals count every record of the year (they equal the year's lists).
+    for (y, _m), row in by_activity.items():
+        which = "this_total" if y == year else "last_total"
+        series["activities"][which] += row["count"]
+        series["beneficiaries"][which] += row["beneficiaries"]
+        series["hours"][which] += float(row["hours"])
+    for (y, _m), row in by_mediation.items():
+        series["mediations"]["this_total" if y == year else "last_total"] += row["count"]
     months = []
     for month in range(1, 13):
         first, final = _month_bounds(year, month)
@@ -245,17 +323,31 @@ def monthly_figures(*, activities, mediations, filters: OverviewFilters) -> dict
         last_a = by_activity.get((last, month), {})
         this_m = by_mediation.get((year, month), {})
         last_m = by_mediation.get((last, month), {})
+
+        def value(table, name, since, y, m=month, convert=int):
+            return convert(table.get(name, 0)) if kept(since, y, m) else None
+
         values = {
-            "activities": (this_a.get("count", 0), last_a.get("count", 0)),
-            "beneficiaries": (this_a.get("beneficiaries", 0), last_a.get("beneficiaries", 0)),
-            "hours": (float(this_a.get("hours", 0)), float(last_a.get("hours", 0))),
-            "mediations": (this_m.get("count", 0), last_m.get("count", 0)),
+            "activities": (
+                value(this_a, "count", activities_since, year),
+                value(last_a, "count", activities_since, last),
+            ),
+            "beneficiaries": (
+                value(this_a, "beneficiaries", activities_since, year),
+                value(last_a, "beneficiaries", activities_since, last),
+            ),
+            "hours": (
+                value(this_a, "hours", activities_since, year, convert=float),
+                value(last_a, "hours", activities_since, last, convert=float),
+            ),
+            "mediations": (
+                value(this_m, "count", mediations_since, year),
+                value(last_m, "count", mediations_since, last),
+            ),
         }
         for key, (this_value, last_value) in values.items():
             series[key]["this"].append(this_value)
             series[key]["last"].append(last_value)
-            series[key]["this_total"] += this_value
-            series[key]["last_total"] += last_value
         activity_params = {"status": "verified", "township": township}
         months.append(
             {
@@ -372,17 +464,14 @@ def ranking_figures(*, user, filters: OverviewFilters) -> dict:
 
 def watch_figures(*, organizations, filters: OverviewFilters) -> dict:
     """Organisations on the credit lists today and on the zombie watch, from one query."""
-    open_flags = ZombieFlag.objects.filter(organization=OuterRef("pk"), state=ZombieFlag.State.OPEN)
     counts = (
         organizations.with_credit_flags()
-        .annotate(flagged=Exists(open_flags))
+        .annotate(flagged=open_zombie_flag())
         .aggregate(
             abnormal=Count("pk", filter=Q(on_abnormal_list=True)),
             serious=Count("pk", filter=Q(on_serious_list=True)),
             either=Count("pk", filter=Q(on_abnormal_list=True) | Q(on_serious_list=True)),
-            zombie=Count(
-                "pk", filter=Q(status=Organization.Status.SUSPECTED_ZOMBIE) | Q(flagged=True)
-            ),
+            zombie=Count("pk", filter=suspected_zombie_condition(flagged="flagged")),
             open_flags=Count("pk", filter=Q(flagged=True)),
         )
     )

@@ -40,14 +40,18 @@ def charts_for(figures: dict) -> dict:
     months = [month["label"] for month in monthly["months"]]
     this_year, last_year = str(monthly["year"]), str(monthly["last_year"])
 
-    def per_month(key):
+    def per_month(key, *, integer=True):
+        # None (a month to come, or before the ledger kept records) is a gap, never a 0.
         series = monthly["series"][key]
         chart = _bar(months, (this_year, series["this"]), (last_year, series["last"]))
         chart["type"] = "line"
+        chart["integer"] = integer
         return chart
 
     def rows(items, label):
-        return _bar([row["label"] for row in items], (label, [row["count"] for row in items]))
+        chart = _bar([row["label"] for row in items], (label, [row["count"] for row in items]))
+        chart["integer"] = True  # counts: whole-number steps on the axis
+        return chart
 
     utilisation_rows = figures["utilisation"]["rows"][:15]
     top = figures["ranking"]["top"]
@@ -58,7 +62,7 @@ def charts_for(figures: dict) -> dict:
         "coverage": rows(figures["coverage"]["rows"], _("Organisations")),
         "activities": per_month("activities"),
         "beneficiaries": per_month("beneficiaries"),
-        "hours": per_month("hours"),
+        "hours": per_month("hours", integer=False),
         "mediations": per_month("mediations"),
         "utilisation": _bar(
             [row["label"] for row in utilisation_rows],

@@ -29,6 +29,11 @@ from orgs.models import (
     Person,
     ZombieFlag,
 )
+from orgs.services.oversight import (
+    ZOMBIE_REASON_NO_MEMBERS,
+    ZOMBIE_REASON_NOT_INSPECTED,
+    in_ledger_language,
+)
 
 COUNTY_NAME = "平安县"
 AREA_CODE = "990101"
@@ -156,7 +161,8 @@ LEGAL_FORM_CODES = {
 }
 GRADES = list(Organization.Grade)
 GRADE_WEIGHTS = [5, 15, 40, 30, 10]
-# Reason codes of the open zombie flags (民发〔2021〕63号 criteria).
+# The reasons of the open zombie flags (民发〔2021〕63号 criteria), as plan markers; the flags
+# store the reason's text (`_LedgerWriter.zombie_reason`), as the zombie scan does.
 NO_CURRENT_MEMBERS = "no_current_members"
 NO_INSPECTION_TWO_YEARS = "no_inspection_two_years"
 
@@ -581,6 +587,13 @@ class _LedgerWriter:
         self.counts["current"] += len(current)
         self.oversight(chunk, survivor, survivor_plan)
 
+    def zombie_reason(self, code: str) -> str:
+        """The reason's text as the zombie scan stores it (the ledger's language)."""
+        if code == NO_CURRENT_MEMBERS:
+            return in_ledger_language(ZOMBIE_REASON_NO_MEMBERS)
+        first, second = self.inspection_years
+        return in_ledger_language(ZOMBIE_REASON_NOT_INSPECTED, first=first, second=second)
+
     def oversight(self, chunk: _Chunk, org: Organization, plan: _Plan) -> None:
         """Add annual inspections and credit listings (registered groups) and a zombie flag."""
         rng = self.rng
@@ -588,7 +601,7 @@ class _LedgerWriter:
             chunk.flags.append(
                 ZombieFlag(
                     organization=org,
-                    reasons=[plan.zombie],
+                    reasons=[self.zombie_reason(plan.zombie)],
                     flagged_on=self.today - timedelta(days=rng.randint(1, 45)),
                 )
             )

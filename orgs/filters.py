@@ -17,6 +17,8 @@ GRADE_EXPIRED = "expired"
 PARTY_HAS_BRANCH = "branch"
 PARTY_NO_BRANCH = "no_branch"
 WATCH_ZOMBIE = "zombie"
+WATCH_CLEAR = "clear"
+STATUS_ACTIVE = "active"
 
 # URL value of each sortable column -> the field it orders by.
 SORTABLE_COLUMNS = {
@@ -73,7 +75,13 @@ class OrganizationFilter(django_filters.FilterSet):
         empty_label=_("Any registration"),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Organization.Status.choices, empty_label=_("Any status")
+        label=_("Status"),
+        choices=[
+            (STATUS_ACTIVE, _("Active (not merged, deregistered or revoked)")),
+            *Organization.Status.choices,
+        ],
+        empty_label=_("Any status"),
+        method="filter_status",
     )
     credit_list = django_filters.ChoiceFilter(
         label=_("Credit lists"),
@@ -102,7 +110,10 @@ class OrganizationFilter(django_filters.FilterSet):
     )
     watch = django_filters.ChoiceFilter(
         label=_("Zombie watch"),
-        choices=[(WATCH_ZOMBIE, _("Suspected zombie or flagged for review"))],
+        choices=[
+            (WATCH_ZOMBIE, _("Suspected zombie or flagged for review")),
+            (WATCH_CLEAR, _("Not on the zombie watch")),
+        ],
         empty_label=_("Zombie watch: all"),
         method="filter_watch",
     )
@@ -202,9 +213,17 @@ class OrganizationFilter(django_filters.FilterSet):
             return queryset.exclude(Exists(active_branch))
         return queryset
 
+    def filter_status(self, queryset, name, value):
+        if value == STATUS_ACTIVE:
+            return queryset.active()
+        return queryset.filter(status=value)
+
     def filter_watch(self, queryset, name, value):
+        # `suspected_zombie` is the one definition (selectors.suspected_zombie_condition).
         if value == WATCH_ZOMBIE:
             return queryset.filter(suspected_zombie=True)
+        if value == WATCH_CLEAR:
+            return queryset.filter(suspected_zombie=False)
         return queryset
 
     def filter_verified_before(self, queryset, name, value):

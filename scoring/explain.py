@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from scoring.models import Indicator
 
 TWO = Decimal("0.01")
+# No rating in the quarter gives 0 satisfaction points: nobody's opinion is not the county's.
+NO_RATING_THIS_QUARTER = gettext_lazy("No residents' rating this quarter")
 
 
 @dataclass
@@ -125,22 +127,21 @@ def _satisfaction(score, rules: dict, cap) -> ExplainedIndicator:
     lines: list[str] = []
     if rule is None:
         lines.append(_("Not scored this year"))
+    elif not score.feedback_count:
+        lines.append(str(NO_RATING_THIS_QUARTER))
     elif score.satisfaction_mean is None:
         lines.append(_("No ratings anywhere in the county this quarter: 0"))
     else:
         weight = int(rules.get("prior_weight", 5))
         r = Decimal(score.satisfaction_mean)
-        if score.feedback_count:
-            lines.append(
-                _("%(n)s ratings adding up to %(sum)s (mean %(mean)s)")
-                % {
-                    "n": score.feedback_count,
-                    "sum": score.feedback_sum,
-                    "mean": _fmt(Decimal(score.feedback_sum) / score.feedback_count),
-                }
-            )
-        else:
-            lines.append(_("No ratings this quarter: the county mean is used"))
+        lines.append(
+            _("%(n)s ratings adding up to %(sum)s (mean %(mean)s)")
+            % {
+                "n": score.feedback_count,
+                "sum": score.feedback_sum,
+                "mean": _fmt(Decimal(score.feedback_sum) / score.feedback_count),
+            }
+        )
         lines.append(
             _("Bayesian mean R = (%(sum)s + %(m)s × %(c)s) ÷ (%(n)s + %(m)s) = %(r)s")
             % {

@@ -399,7 +399,7 @@ class RankingRun(models.Model):
         indexes = [models.Index(fields=["year", "quarter", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.year}Q{self.quarter} {self.status}"
+        return f"{self.year}Q{self.quarter} {self.get_status_display()}"
 
     @property
     def is_active(self) -> bool:

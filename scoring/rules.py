@@ -9,7 +9,8 @@ create a year's scheme, and `snapshot(scheme)` freezes what a computation used.
 | beneficiaries | 服务实效 | 1 per 20 beneficiaries, cap 15 |
 | volunteer_hours | 服务实效 | 1 per 10 volunteer hours, cap 10 |
 | help_cases | 服务实效 | 1 per help case to vulnerable people, cap 5 |
-| satisfaction | 群众满意度 | 25 × (R − 1) / 4, R the Bayesian mean (5 virtual county-mean scores) |
+| satisfaction | 群众满意度 | 25 × (R − 1) / 4, R the Bayesian mean (5 virtual county-mean |
+|  |  | scores); 0 without a rating in the quarter (本季度无群众评价) |
 | mediation | 治理贡献度 | 2 per verified resolved mediation, cap 10 |
 | grid_members | 治理贡献度 | 1 per member holding a grid role, cap 5 |
 | community_assessment | 治理贡献度 | the community's assessment 0–5, 1 point per point |

@@ -211,3 +211,10 @@ class ZombieFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.get_state_display()}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        """The reasons in words (a legacy reason code is shown as its text)."""
+        from orgs.services.oversight import zombie_reason_label
+
+        return [zombie_reason_label(reason) for reason in self.reasons]

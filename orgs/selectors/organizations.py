@@ -53,9 +53,32 @@ def grade_expired_condition(today: date | None = None) -> Q:
     return ~Q(grade="") & (Q(grade_awarded_on__isnull=True) | Q(grade_awarded_on__lte=cutoff))
 
 
+GONE_STATUSES = (
+    Organization.Status.MERGED,
+    Organization.Status.DEREGISTERED,
+    Organization.Status.REVOKED,
+)
+
+
+def open_zombie_flag() -> Exists:
+    """Whether the organisation has a zombie flag waiting for review."""
+    return Exists(
+        ZombieFlag.objects.filter(organization=OuterRef("pk"), state=ZombieFlag.State.OPEN)
+    )
+
+
+def suspected_zombie_condition(*, flagged: str | None = None) -> Q:
+    """The one definition of a suspected zombie (the list, the overview's status chart and watch
+    figure): an active organisation marked so, or with a zombie flag waiting for review.
+
+    `flagged` names an annotation already holding `open_zombie_flag()` (for aggregates).
+    """
+    flag = Q(**{flagged: True}) if flagged else Q(open_zombie_flag())
+    return ~Q(status__in=GONE_STATUSES) & (Q(status=Organization.Status.SUSPECTED_ZOMBIE) | flag)
+
+
 def organization_list(*, user):
     """Organisations the user may see, with member counts and every badge the list shows."""
-    open_flags = ZombieFlag.objects.filter(organization=OuterRef("pk"), state=ZombieFlag.State.OPEN)
     return (
         Organization.objects.visible_to(user)
         .select_related("community__township", "category", "ledger_keeper")
@@ -64,8 +87,7 @@ def organization_list(*, user):
         .annotate(
             grade_expired=ExpressionWrapper(grade_expired_condition(), output_field=BooleanField()),
             suspected_zombie=ExpressionWrapper(
-                Q(status=Organization.Status.SUSPECTED_ZOMBIE) | Q(Exists(open_flags)),
-                output_field=BooleanField(),
+                suspected_zombie_condition(), output_field=BooleanField()
             ),
         )
         .order_by("name", "pk")

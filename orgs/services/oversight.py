@@ -72,6 +72,14 @@ ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION = _(
     "No verified activity since registration, more than a year ago"
 )
 ZOMBIE_REASON_NO_RECENT_ACTIVITY = _("No verified activity in the last two quarters")
+ZOMBIE_REASON_NOT_INSPECTED_TWO_YEARS = _("No annual inspection in the last two years")
+# Reason codes an older demo seed stored instead of the reason's text, shown in words.
+ZOMBIE_REASON_CODES = {
+    "no_current_members": ZOMBIE_REASON_NO_MEMBERS,
+    "no_inspection_two_years": ZOMBIE_REASON_NOT_INSPECTED_TWO_YEARS,
+    "no_activity_since_registration": ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION,
+    "no_recent_activity": ZOMBIE_REASON_NO_RECENT_ACTIVITY,
+}
 ZOMBIE_QUIET_DAYS = 183
 
 ZOMBIE_CONFIRM = "confirm"
@@ -82,6 +90,12 @@ def in_ledger_language(message, **params) -> str:
     """Render a message stored in the ledger in the site's language, whoever triggers it."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(message) % params if params else str(message)
+
+
+def zombie_reason_label(reason: str) -> str:
+    """A stored zombie reason as users read it: the text itself, or a legacy code's words."""
+    label = ZOMBIE_REASON_CODES.get(reason)
+    return str(label) if label is not None else reason
 
 
 def _raise_if(errors: dict) -> None:

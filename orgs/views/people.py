@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import engines
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from orgs.forms.people import (
@@ -57,6 +58,13 @@ IDENTIFIERS_TEMPLATE = """{% load i18n %}
 <div class="form-text">{% translate "Shown in full for you; this was logged." %}</div>
 {% endif %}</dd>
 </dl>"""
+# makemessages does not read a template held in a Python string: its strings are marked here.
+IDENTIFIERS_STRINGS = (
+    gettext_noop("ID number"),
+    gettext_noop("Mobile"),
+    gettext_noop("Show full ID number and mobile (logged)"),
+    gettext_noop("Shown in full for you; this was logged."),
+)
 
 
 def _identifiers_html(request, person: Person, *, revealed: bool) -> str:

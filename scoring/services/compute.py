@@ -68,6 +68,23 @@ def quarter_datetimes(year: int, quarter: int) -> tuple[datetime.datetime, datet
     return start, end
 
 
+def db_datetime(value: datetime.datetime):
+    """An aware datetime in the form the backend stores it, for a raw query.
+
+    A raw cursor does not convert values as the ORM does: on SQLite Django stores aware
+    datetimes as UTC text without an offset, so handing it '2025-04-01 00:00:00+08:00' would
+    compare text with text and shift every boundary by eight hours. The connection's adapter
+    gives UTC text on SQLite and the aware value itself on PostgreSQL.
+    """
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def quarter_db_datetimes(year: int, quarter: int) -> tuple:
+    """The quarter's [start, end) as values for a raw query (see `db_datetime`)."""
+    start, end = quarter_datetimes(year, quarter)
+    return db_datetime(start), db_datetime(end)
+
+
 def _literal(value) -> str:
     """A rule value as an SQL numeric literal (values come from validated Decimal fields)."""
     number = Decimal(str(value))
@@ -151,11 +168,12 @@ def _compliant_ids() -> str:
 RATINGS_TABLE = "scoring_quarter_ratings"
 
 
-def collect_ratings(cursor, start: datetime.datetime, end: datetime.datetime) -> Decimal | None:
+def collect_ratings(cursor, start, end) -> Decimal | None:
     """Aggregate the quarter's counted ratings per organisation into a temporary table (read
     once, used twice) and return the county mean (None without ratings).
 
-    Ratings count when they are about an organisation or about a verified activity.
+    Ratings count when they are about an organisation or about a verified activity. `start`
+    and `end` are values for the raw query (`quarter_db_datetimes`).
     """
     cursor.execute(f"DROP TABLE IF EXISTS {RATINGS_TABLE}")
     cursor.execute(
@@ -228,9 +246,11 @@ def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
         bayes = "NULL"
     else:
         c = _literal(mean)
-        # (Σscores + m·C) / (n + m); with no ratings and m = 0 the county mean itself.
+        # (Σscores + m·C) / (n + m) for an organisation rated in the quarter: the county mean
+        # steadies small counts from the first rating. Without a rating there is no opinion to
+        # steady: no mean, and 0 satisfaction points (本季度无群众评价).
         bayes = (
-            f"(CASE WHEN fb_n + {weight} = 0 THEN {c} "
+            f"(CASE WHEN fb_n = 0 THEN NULL "
             f"ELSE (CAST(fb_sum AS NUMERIC) + {weight} * {c}) / (fb_n + {weight}) END)"
         )
     satisfaction_rule = rules.get("satisfaction")
@@ -238,7 +258,9 @@ def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
         satisfaction = "0"
     else:
         satisfaction = f"ROUND({_literal(satisfaction_rule['points'])} * ({bayes} - 1) / 4, 2)"
-        satisfaction = f"(CASE WHEN {satisfaction} < 0 THEN 0 ELSE {satisfaction} END)"
+        satisfaction = (
+            f"(CASE WHEN fb_n = 0 THEN 0 WHEN {satisfaction} < 0 THEN 0 ELSE {satisfaction} END)"
+        )
 
     activity = _cap(_rule_points(rules, "activity_led", "activities"), caps["activity_cap"])
     service = _cap(
@@ -418,7 +440,7 @@ def compute_quarter(year: int, quarter: int, *, finalize_by=None, finalize=False
         raise QuarterFrozen(f"{year}Q{quarter}")
     scheme = ensure_scheme(year)
     snap = snapshot(scheme)
-    start, end = quarter_datetimes(year, quarter)
+    start, end = quarter_db_datetimes(year, quarter)
     first, last = quarter_bounds((year, quarter))
     compliant = sorted(compliant_organization_ids(quarter=(year, quarter)))
     previous_year, previous_quarter = shift_quarter((year, quarter), -1)

@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.roles import Role
 from areas.models import Community, Township
 from core.identifiers import validate_credit_code, validate_id_number, validate_mobile
-from orgs.demo import CATEGORIES, NO_CURRENT_MEMBERS
+from orgs.demo import CATEGORIES
 from orgs.models import (
     AnnualInspection,
     CreditListing,
@@ -190,7 +190,7 @@ class TestCountyLedger:
         flagged = {
             org_pk
             for org_pk, reasons in ZombieFlag.objects.values_list("organization", "reasons")
-            if NO_CURRENT_MEMBERS in reasons
+            if "无现有成员" in reasons
         }
         leaders = Counter(
             Membership.objects.current()

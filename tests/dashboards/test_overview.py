@@ -2,9 +2,12 @@
 
 import datetime
 from io import BytesIO
+from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +22,17 @@ from tests.orgs.factories import CategoryFactory, MembershipFactory, Organizatio
 from tests.party_branches.factories import BranchFactory
 from tests.venues.factories import BookingFactory, RoomFactory, ServiceCenterFactory
 
-TODAY = timezone.localdate()
+# The overview reads the clock: every test runs at a fixed moment (mid-June, mid-morning local
+# time), so that months to come, this month and last year are known.
+MOMENT = datetime.datetime(2026, 6, 15, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+TODAY = MOMENT.date()
 THIS_MONTH = TODAY.month
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    with time_machine.travel(MOMENT, tick=True):
+        yield
 
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -102,7 +114,7 @@ def figure_links(figures: dict) -> list[tuple[str, int, str]]:
     """(name, figure, link) of every counted figure whose list counts the same records."""
     organizations = figures["organizations"]
     pairs = [("organisations", organizations["total"], organizations["total_url"])]
-    for group in ("by_category", "by_township", "by_status"):
+    for group in ("by_category", "by_township", "by_status", "gone"):
         pairs += [
             (f"{group} {row['label']}", row["count"], row["url"])
             for row in organizations[group]
@@ -159,14 +171,29 @@ def test_figures_count_what_was_recorded(county_admin, ledger, client_as):
     figures = client_as(county_admin).get(reverse("dashboards:overview")).context["figures"]
 
     organizations = figures["organizations"]
-    assert organizations["total"] == 6
+    # The deregistered organisation is not counted in the headline, the categories or the
+    # townships; it is shown apart.
+    assert organizations["total"] == 5
     assert {row["label"]: row["count"] for row in organizations["by_category"]} == {
-        "文体娱乐类": 3,
+        "文体娱乐类": 2,
         "公益慈善类": 3,
     }
     assert {row["label"]: row["count"] for row in organizations["by_township"]} == {
-        "城关街道": 4,
+        "城关街道": 3,
         "青山镇": 2,
+    }
+    assert {row["key"]: row["count"] for row in organizations["gone"]} == {
+        "merged": 0,
+        "deregistered": 1,
+        "revoked": 0,
+    }
+    # Every organisation once: the flagged one counts as a suspected zombie, not as normal.
+    assert {row["key"]: row["count"] for row in organizations["by_status"]} == {
+        "normal": 3,
+        "zombie": 2,
+        "merged": 0,
+        "deregistered": 1,
+        "revoked": 0,
     }
     month = figures["monthly"]["months"][THIS_MONTH - 1]
     assert (month["activities_this"], month["beneficiaries_this"], month["hours_this"]) == (
@@ -278,7 +305,7 @@ def test_figures_are_cached_briefly_per_scope_and_filters(
     assert again["organizations"]["total"] == first["organizations"]["total"]
     # another scope or filter is computed afresh
     township = client_as(township_staff).get(reverse("dashboards:overview")).context["figures"]
-    assert township["organizations"]["total"] == 5
+    assert township["organizations"]["total"] == 4
 
 
 def test_excel_download_holds_the_figures_as_literal_text(county_admin, ledger, client_as):
@@ -295,7 +322,7 @@ def test_excel_download_holds_the_figures_as_literal_text(county_admin, ledger, 
     assert workbook.sheetnames[1] == "按类别"
     categories = workbook.worksheets[1]
     rows = list(categories.iter_rows(values_only=True))
-    assert ["=HYPERLINK(1)", 3] in [list(row) for row in rows]
+    assert ["=HYPERLINK(1)", 2] in [list(row) for row in rows]
     hostile = next(row for row in categories.iter_rows() if row[0].value == "=HYPERLINK(1)")
     assert hostile[0].data_type == "s" and hostile[0].quotePrefix  # text, never a formula
     assert isinstance(hostile[1].value, int)  # counts stay numbers
@@ -330,9 +357,85 @@ def test_the_periodic_job_warms_the_county_overview_so_officials_render_from_cac
 
     assert "dashboards-warm-overview" in settings.CELERY_BEAT_SCHEDULE
     assert warm_overview() is True  # the task body (a worker runs it in production)
-    warmed = Organization.objects.count()
+    warmed = Organization.objects.active().count()
     OrganizationFactory(community=ledger.community_a1)  # after the warm-up: not yet counted
 
     figures = client_as(official).get(reverse("dashboards:overview")).context["figures"]
 
     assert figures["organizations"]["total"] == warmed
+
+
+def test_months_to_come_and_before_the_ledger_are_left_out_never_zero(
+    county_admin, ledger, client_as
+):
+    response = client_as(county_admin).get(reverse("dashboards:overview"))
+    figures, charts = response.context["figures"], response.context["charts"]
+
+    activities = figures["monthly"]["series"]["activities"]
+    # This year: January to June happened (the records start in June last year); July to
+    # December have not come yet.
+    assert activities["this"] == [0, 0, 0, 0, 0, 5, None, None, None, None, None, None]
+    # Last year: the ledger's first verified activity is of June; before it, no data.
+    assert activities["last"] == [None, None, None, None, None, 1, 0, 0, 0, 0, 0, 0]
+    mediations = figures["monthly"]["series"]["mediations"]
+    assert mediations["this"] == [None] * 5 + [2] + [None] * 6
+    assert mediations["last"] == [None] * 12
+    assert charts["activities"]["datasets"][0]["data"][6:] == [None] * 6
+    assert charts["hours"]["datasets"][1]["data"][:5] == [None] * 5
+    # The table shows a dash, not a 0, and the year's figures still count every record.
+    table = response.content.decode().split('data-testid="table-monthly"')[1].split("</table>")[0]
+    december = table.split("<tr>")[-1].split("<td")
+    assert "12月" in december[1]
+    assert "—" in december[2] and ">0<" in december[3]  # December 2026 to come; 2025 had none
+    assert (activities["this_total"], activities["last_total"]) == (5, 1)
+
+
+def test_headline_counts_active_organisations_and_shows_the_others_apart(
+    county_admin, ledger, client_as
+):
+    OrganizationFactory(
+        community=ledger.community_a1, status=Organization.Status.MERGED, merged_into=ledger.org_a1
+    )
+    client = client_as(county_admin)
+
+    response = client.get(reverse("dashboards:overview"))
+    figures = response.context["figures"]["organizations"]
+
+    assert figures["total"] == Organization.objects.active().count() == 5
+    gone = {row["key"]: row for row in figures["gone"]}
+    assert (gone["merged"]["count"], gone["deregistered"]["count"]) == (1, 1)
+    for row in gone.values():
+        assert list_total(client, row["url"]) == row["count"]
+    assert list_total(client, figures["total_url"]) == 5
+    page = response.content.decode()
+    assert "存续社会组织" in page and "不计入：" in page
+
+
+def test_the_status_charts_suspected_zombies_are_the_zombie_watchs(county_admin, ledger, client_as):
+    # A merged organisation with a flag left open is gone, not a suspected zombie.
+    merged = OrganizationFactory(
+        community=ledger.community_a1, status=Organization.Status.MERGED, merged_into=ledger.org_a1
+    )
+    ZombieFlag.objects.create(organization=merged, reasons=["无活动"], flagged_on=TODAY)
+    client = client_as(county_admin)
+
+    figures = client.get(reverse("dashboards:overview")).context["figures"]
+
+    status = {row["key"]: row for row in figures["organizations"]["by_status"]}
+    watch = {row["key"]: row["count"] for row in figures["watch"]["rows"]}
+    assert status["zombie"]["count"] == watch["zombie"] == 2
+    assert list_total(client, status["zombie"]["url"]) == 2
+    assert list_total(client, status["normal"]["url"]) == status["normal"]["count"] == 3
+    assert sum(row["count"] for row in status.values()) == Organization.objects.count()
+
+
+def test_count_charts_step_by_whole_numbers(county_admin, ledger, client_as):
+    charts = client_as(county_admin).get(reverse("dashboards:overview")).context["charts"]
+
+    counted = ("category", "township", "status", "coverage", "watch", "activities", "mediations")
+    assert all(charts[name]["integer"] for name in counted)
+    assert not charts["hours"]["integer"]
+    assert (
+        "precision: 0"
+        in (Path(__file__).parents[2] / "dashboards/static/dashboards/overview.js").read_text()
+    )

@@ -10,7 +10,8 @@ Per organisation (activity / service / satisfaction / governance / bonus / deduc
 - B1 (文体, B): 15 / 6+3=9 / R=23.5/7→14.73 / 0 / 0 / 0 = 38.73, ranks 2, 2, 1
 - C (生活, B): the same figures as B1 = 38.73, ranks 2 (tie), 1, 1 (tie)
 - serious (A): 5 / 3 / R=22.5/6→17.19 = 25.19, not ranked
-- merged in February (A), led one activity before: 5 / 0 / R=3.7→16.88 = 21.88, not ranked
+- merged in February (A), led one activity before, no rating: 5 / 0 / 0 (本季度无群众评价)
+  = 5, not ranked
 - deregistered in 2024: no row
 """
 
@@ -170,7 +171,7 @@ EXPECTED = {
     "b1": ("38.73", ("15", "9", "14.73", "0", "0", "0"), (2, 2, 1)),
     "c": ("38.73", ("15", "9", "14.73", "0", "0", "0"), (2, 1, 1)),
     "serious": ("25.19", ("5", "3", "17.19", "0", "0", "0"), (None, None, None)),
-    "merged": ("21.88", ("5", "0", "16.88", "0", "0", "0"), (None, None, None)),
+    "merged": ("5", ("5", "0", "0", "0", "0", "0"), (None, None, None)),
 }
 
 
@@ -250,6 +251,21 @@ def test_explanations_say_how_each_figure_came_about(hand_county):
     assert text.endswith("不参与排名：列入严重违法失信名单")
 
 
+def test_no_rating_in_the_quarter_gives_no_satisfaction_points(hand_county):
+    # The merged organisation led an activity but nobody rated it: no opinion, no points (not
+    # the county mean); B1 with two low ratings still gets the steadied mean.
+    compute_quarter(2025, 1)
+    rules = ScoringQuarter.objects.get(year=2025, quarter=1).rules
+    merged = _row(hand_county["merged"])
+
+    assert (merged.feedback_count, merged.satisfaction_mean) == (0, None)
+    assert merged.satisfaction_points == Decimal(0)
+    explained = {item.indicator: item for item in explain(merged, rules)}
+    assert explained["satisfaction"].lines == ["本季度无群众评价"]
+    assert "群众满意度 0：本季度无群众评价" in explain_text(merged, rules)
+    assert _row(hand_county["b1"]).satisfaction_points == Decimal("14.73")
+
+
 def test_recompute_of_unchanged_data_gives_identical_rows(hand_county):
     compute_quarter(2025, 1)
     fields = [f.name for f in QuarterScore._meta.concrete_fields if f.name != "id"]
@@ -317,3 +333,27 @@ def test_a_recompute_failing_half_way_leaves_the_previous_ranking(hand_county, m
 
     after = list(QuarterScore.objects.order_by("pk").values_list("pk", "total", "rank_county"))
     assert after == before
+
+
+def test_the_contacts_gaps_count_what_the_score_counts(hand_county):
+    # The home card's figures (scoring.gaps) follow the score's rules: the same records count.
+    from scoring.gaps import quarter_figures
+
+    compute_quarter(2025, 1)
+
+    for key, organization in hand_county.items():
+        row = _row(organization)
+        figures = quarter_figures(organization, (2025, 1))
+        assert (
+            figures.activities,
+            figures.ratings,
+            figures.abnormal_listed,
+            figures.failed_inspection,
+            figures.no_shows,
+        ) == (
+            row.activities,
+            row.feedback_count,
+            row.abnormal_listed,
+            row.failed_inspection,
+            row.no_shows,
+        ), key

@@ -21,7 +21,12 @@
         animation: false,
         indexAxis: canvas.dataset.horizontal ? "y" : "x",
         plugins: { legend: { display: chart.datasets.length > 1 } },
-        scales: { y: { beginAtZero: true }, x: { beginAtZero: true } }
+        // Counts step by whole numbers (never 0.5); a null value leaves a gap in a line.
+        scales: {
+          y: { beginAtZero: true, ticks: chart.integer ? { precision: 0 } : {} },
+          x: { beginAtZero: true, ticks: chart.integer ? { precision: 0 } : {} }
+        },
+        spanGaps: false
       }
     });
   });
