@@ -73,9 +73,7 @@ def test_lockout_follows_the_username_to_another_address(client, staff_user):
     assert response.status_code == 429
 
 
-def test_five_made_up_usernames_do_not_lock_a_real_user_behind_the_same_address(
-    client, staff_user
-):
+def test_five_made_up_usernames_do_not_lock_a_real_user_behind_the_same_address(client, staff_user):
     # An office behind one NAT: a colleague mistypes usernames five times.
     for attempt in range(5):
         login(client, f"guess{attempt}", "wrong-password", ip="10.3.3.3")
