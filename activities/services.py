@@ -6,6 +6,7 @@ import re
 import secrets
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +41,7 @@ MEDIATION_NO_ID_NUMBERS = _("Do not enter ID numbers or phone numbers in the sum
 FEEDBACK_SCORE_RANGE = _("Choose a score from 1 to 5.")
 FEEDBACK_CLOSED = _("Rating has closed: this activity could be rated until %(date)s.")
 FEEDBACK_RATE_LIMITED = _(
-    "Too many ratings from this device in the last minute. Please wait a minute and try again."
+    "Too many ratings from this network in the last minute. Please wait a minute and try again."
 )
 FEEDBACK_ALREADY_RATED = _("Thank you, this device has already rated this activity.")
 FEEDBACK_COMMENT_LINK = _("Links are not accepted in comments.")
@@ -373,35 +374,61 @@ def _check_score_and_comment(score: int, comment: str) -> str:
     return comment
 
 
+def new_device_id() -> str:
+    """A random id for the rating page's device cookie (it says nothing about the device)."""
+    return secrets.token_urlsafe(24)
+
+
+def _rate_limit_key(address: str, now: datetime.datetime) -> str:
+    minute = int(now.timestamp()) // int(RATE_LIMIT_WINDOW.total_seconds())
+    return f"feedback-rate:{address}:{minute}"
+
+
+def _check_rate_limit(address: str, now: datetime.datetime) -> str:
+    """Refuse an address past its ratings this minute; return the cache key to count on."""
+    key = _rate_limit_key(address, now)
+    if cache.get(key, 0) >= RATE_LIMIT_PER_MINUTE:
+        raise ValidationError(FEEDBACK_RATE_LIMITED)
+    return key
+
+
+def _count_rating(key: str) -> None:
+    # Kept a little past its minute so a late request still finds the count.
+    cache.add(key, 0, timeout=int(RATE_LIMIT_WINDOW.total_seconds()) * 2)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=int(RATE_LIMIT_WINDOW.total_seconds()) * 2)
+
+
 @transaction.atomic
 def feedback_submit_public(
     *,
     activity_token: str,
     score: int,
     comment: str,
-    fingerprint: str,
+    device_id: str,
     now: datetime.datetime,
     address: str = "",
+    fingerprint: str = "",
 ) -> Feedback:
     """A resident's rating through the activity's QR link: no account, rate-limited.
 
-    `fingerprint` hashes the IP and user agent (one rating per device and activity);
-    `address` hashes the IP alone. Ten ratings a minute from one device or address are
-    accepted, the eleventh refused.
+    `device_id` comes from the page's signed device cookie: one rating per device and
+    activity, so residents sharing a Wi-Fi or a carrier's address each rate. `address`
+    hashes the IP: ten ratings a minute from one address are accepted (counted in the cache,
+    per calendar minute), the eleventh told to wait. `fingerprint` hashes IP and user agent.
     """
+    if not device_id:
+        raise ValueError("A public rating needs the device id of its cookie.")
     activity = Activity.objects.select_related("lead_organization").get(
         feedback_token=activity_token
     )
     closes_on = activity.feedback_closes_on or activity.default_feedback_closes_on()
     if timezone.localdate(now) > closes_on:
         raise ValidationError(FEEDBACK_CLOSED % {"date": closes_on.isoformat()})
-    recent = Feedback.objects.filter(created_at__gt=now - RATE_LIMIT_WINDOW)
-    same_client = recent.filter(fingerprint=fingerprint)
-    if address:
-        same_client = recent.filter(fingerprint=fingerprint) | recent.filter(address_hash=address)
-    if same_client.count() >= RATE_LIMIT_PER_MINUTE:
-        raise ValidationError(FEEDBACK_RATE_LIMITED)
-    if Feedback.objects.filter(activity=activity, fingerprint=fingerprint).exists():
+    rate_key = _check_rate_limit(address, now) if address else ""
+    if Feedback.objects.filter(activity=activity, device_id=device_id).exists():
         raise ValidationError(FEEDBACK_ALREADY_RATED)
     comment = _check_score_and_comment(score, comment)
     feedback = Feedback(
@@ -410,6 +437,7 @@ def feedback_submit_public(
         score=score,
         comment=comment,
         source=Feedback.Source.RESIDENT_FORM,
+        device_id=device_id,
         fingerprint=fingerprint,
         address_hash=address,
         created_at=now,
@@ -417,6 +445,8 @@ def feedback_submit_public(
     feedback.full_clean()
     feedback.save()
     audit_record(actor=None, action="feedback.public", obj=feedback, summary=str(score))
+    if rate_key:
+        _count_rating(rate_key)
     return feedback
 
 
