@@ -19,7 +19,12 @@ from activities.models import (
     MediationCase,
     VerificationStatus,
 )
-from activities.permissions import can_record_for, can_record_phone_survey, can_verify
+from activities.permissions import (
+    can_record_for,
+    can_record_phone_survey,
+    can_verify,
+    recordable_communities,
+)
 from activities.photos import (
     MAX_PHOTOS_PER_ACTIVITY,
     PHOTO_LIMIT_REACHED,
@@ -37,6 +42,9 @@ NOT_SUBMITTED = _("Only records awaiting verification can be verified or returne
 RETURN_REASON_REQUIRED = _("Give the reason for returning the record.")
 BOOKING_NOT_USED = _("Only a booking marked as used can be recorded as an activity.")
 BOOKING_ALREADY_RECORDED = _("This booking has already been recorded as an activity.")
+COMMUNITY_OUT_OF_AREA = _(
+    "Choose a community of your own area: records can only be made for the area you serve."
+)
 MEDIATION_NO_ID_NUMBERS = _("Do not enter ID numbers or phone numbers in the summary.")
 FEEDBACK_SCORE_RANGE = _("Choose a score from 1 to 5.")
 FEEDBACK_CLOSED = _("Rating has closed: this activity could be rated until %(date)s.")
@@ -100,6 +108,14 @@ def _require_recorder(actor, organization) -> None:
         raise PermissionDenied
 
 
+def _require_community_in_area(actor, community, *, field: str, current_id=None) -> None:
+    """Refuse a community outside the actor's area (one already on the record may stay)."""
+    if community is None or community.pk == current_id:
+        return
+    if not recordable_communities(actor).filter(pk=community.pk).exists():
+        raise ValidationError({field: COMMUNITY_OUT_OF_AREA})
+
+
 def _check_times(start, end) -> None:
     if start and end and end <= start:
         raise ValidationError({"end": ACTIVITY_END_BEFORE_START})
@@ -126,6 +142,9 @@ def activity_create(
 ) -> Activity:
     """Record an activity; it waits for the served community's secretary to verify it."""
     _require_recorder(actor, lead_organization)
+    if booking is None:
+        # A booked room's community is the booking's (approved there), not a choice.
+        _require_community_in_area(actor, community_served, field="community_served")
     activity = Activity(
         lead_organization=lead_organization,
         kind=kind,
@@ -189,6 +208,12 @@ def activity_update(*, actor, activity: Activity, co_organizers=None, **data) ->
     _clean_text(data, "title", "place", "description")
     if "lead_organization" in data:
         _require_recorder(actor, data["lead_organization"])
+    _require_community_in_area(
+        actor,
+        data.get("community_served"),
+        field="community_served",
+        current_id=activity.community_served_id,
+    )
     changes = field_changes(activity, data)
     for field, value in data.items():
         setattr(activity, field, value)
@@ -288,6 +313,7 @@ def mediation_create(
 ) -> MediationCase:
     """Record a mediated dispute; it waits for the community's secretary to verify it."""
     _require_recorder(actor, organization)
+    _require_community_in_area(actor, community, field="community")
     case = MediationCase(
         organization=organization,
         occurred_on=occurred_on,
@@ -316,6 +342,9 @@ def mediation_update(*, actor, case: MediationCase, **data) -> MediationCase:
     _clean_text(data, "parties_summary")
     if "organization" in data:
         _require_recorder(actor, data["organization"])
+    _require_community_in_area(
+        actor, data.get("community"), field="community", current_id=case.community_id
+    )
     changes = field_changes(case, data)
     for field, value in data.items():
         setattr(case, field, value)
