@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -472,7 +472,12 @@ def feedback_submit_public(
         created_at=now,
     )
     feedback.full_clean()
-    feedback.save()
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError as error:
+        # The same device rating twice at once: the unique constraint keeps one.
+        raise ValidationError(FEEDBACK_ALREADY_RATED) from error
     audit_record(actor=None, action="feedback.public", obj=feedback, summary=str(score))
     if rate_key:
         _count_rating(rate_key)

@@ -1,6 +1,7 @@
 """Residents' ratings through the QR link: the window, the rate limit, spam and the average."""
 
 import datetime
+from unittest import mock
 
 import pytest
 import time_machine
@@ -266,3 +267,21 @@ def test_fifty_devices_on_one_address_all_rate_ten_a_minute(county):
 def test_unknown_token_is_404(client, county):
     url = reverse("activities:feedback_public", kwargs={"token": "nope"})
     assert client.get(url).status_code == 404
+
+
+def test_a_device_rating_twice_at_once_keeps_one_rating(county):
+    # Given the first rating saved while the second passed the service's own check
+    activity = ActivityFactory(lead_organization=county.org_a1)
+    _submit(activity, device="phone-1")
+    unseen = mock.Mock(**{"exists.return_value": False})
+
+    # When the second is saved
+    with (
+        mock.patch.object(Feedback.objects, "filter", return_value=unseen),
+        pytest.raises(ValidationError) as error,
+    ):
+        _submit(activity, device="phone-1", score=1)
+
+    # Then the database's constraint refuses it with the same answer
+    assert error.value.messages == [str(services.FEEDBACK_ALREADY_RATED)]
+    assert list(Feedback.objects.values_list("score", flat=True)) == [5]
