@@ -2,7 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, MediationCase
-from activities.permissions import recordable_communities, recordable_organizations
+from activities.permissions import (
+    co_organizer_choices,
+    recordable_communities,
+    recordable_organizations,
+)
 from activities.services import COMMENT_MAX_LENGTH
 from areas.models import Community
 from core.forms import BootstrapFormMixin
@@ -48,7 +52,13 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         organizations = recordable_organizations(user).order_by("name")
         self.fields["lead_organization"].queryset = organizations
-        self.fields["co_organizers"].queryset = Organization.objects.active().order_by("name")
+        co_organizers = co_organizer_choices(user)
+        if self.instance.pk:
+            # Those already on the record stay offered.
+            co_organizers = co_organizers | Organization.objects.filter(
+                co_organized_activities=self.instance
+            )
+        self.fields["co_organizers"].queryset = co_organizers.distinct().order_by("name")
         self.fields["community_served"].queryset = _communities_offered(
             user, current_id=self.instance.community_served_id
         )

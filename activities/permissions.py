@@ -44,6 +44,11 @@ def recordable_communities(user):
     return Community.objects.visible_to(user).filter(is_active=True)
 
 
+def co_organizer_choices(user):
+    """Organisations the user may name as co-organisers: those of their own area."""
+    return Organization.objects.active().filter(community__in=recordable_communities(user))
+
+
 def can_record_for(user, organization) -> bool:
     return recordable_organizations(user).filter(pk=organization.pk).exists()
 

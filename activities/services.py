@@ -23,6 +23,7 @@ from activities.permissions import (
     can_record_for,
     can_record_phone_survey,
     can_verify,
+    co_organizer_choices,
     recordable_communities,
 )
 from activities.photos import (
@@ -42,6 +43,7 @@ NOT_SUBMITTED = _("Only records awaiting verification can be verified or returne
 RETURN_REASON_REQUIRED = _("Give the reason for returning the record.")
 BOOKING_NOT_USED = _("Only a booking marked as used can be recorded as an activity.")
 BOOKING_ALREADY_RECORDED = _("This booking has already been recorded as an activity.")
+CO_ORGANIZER_OUT_OF_AREA = _("Co-organisers must be organisations of your own area.")
 COMMUNITY_OUT_OF_AREA = _(
     "Choose a community of your own area: records can only be made for the area you serve."
 )
@@ -116,6 +118,13 @@ def _require_community_in_area(actor, community, *, field: str, current_id=None)
         raise ValidationError({field: COMMUNITY_OUT_OF_AREA})
 
 
+def _require_co_organizers_in_area(actor, co_organizers, *, current_ids=()) -> None:
+    """Refuse co-organisers outside the actor's area (those already on the record may stay)."""
+    wanted = {org.pk for org in co_organizers} - set(current_ids)
+    if wanted and co_organizer_choices(actor).filter(pk__in=wanted).count() != len(wanted):
+        raise ValidationError({"co_organizers": CO_ORGANIZER_OUT_OF_AREA})
+
+
 def _check_times(start, end) -> None:
     if start and end and end <= start:
         raise ValidationError({"end": ACTIVITY_END_BEFORE_START})
@@ -145,6 +154,7 @@ def activity_create(
     if booking is None:
         # A booked room's community is the booking's (approved there), not a choice.
         _require_community_in_area(actor, community_served, field="community_served")
+    _require_co_organizers_in_area(actor, co_organizers)
     activity = Activity(
         lead_organization=lead_organization,
         kind=kind,
@@ -214,6 +224,12 @@ def activity_update(*, actor, activity: Activity, co_organizers=None, **data) ->
         field="community_served",
         current_id=activity.community_served_id,
     )
+    if co_organizers is not None:
+        _require_co_organizers_in_area(
+            actor,
+            co_organizers,
+            current_ids=activity.co_organizers.values_list("pk", flat=True),
+        )
     changes = field_changes(activity, data)
     for field, value in data.items():
         setattr(activity, field, value)

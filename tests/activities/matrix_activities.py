@@ -161,7 +161,15 @@ def _cases_in(community_name):
     return lambda c: MediationCase.objects.filter(community=getattr(c, community_name)).count()
 
 
+def _co_organised_by(org_name):
+    return lambda c: Activity.objects.filter(co_organizers=getattr(c, org_name)).count()
+
+
 PAYLOADS = {
+    "activity co-organised by another township's organisation": (
+        lambda c: _activity_data(c) | {"co_organizers": [c.org_b1.pk]},
+        _co_organised_by("org_b1"),
+    ),
     "activity serving own community": (
         lambda c: _activity_data(c, c.community_a1),
         _activities_serving("community_a1"),
@@ -199,6 +207,11 @@ COUNTY_ONLY = (302, 200, 200, 403, 200)
 
 WRITES = {
     ("activities:activity_create", None, "activity serving own community"): ANYWHERE,
+    (
+        "activities:activity_create",
+        None,
+        "activity co-organised by another township's organisation",
+    ): COUNTY_ONLY,
     (
         "activities:activity_create",
         None,

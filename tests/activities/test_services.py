@@ -333,3 +333,40 @@ def test_a_booked_rooms_community_stays_on_the_record_and_its_edits(org_contact,
 
     activity.refresh_from_db()
     assert (activity.community_served, activity.participants) == (county.community_a2, 30)
+
+
+@pytest.mark.parametrize(
+    ("persona", "org_name", "accepted"),
+    [
+        ("county_admin", "org_b1", True),
+        ("township_staff", "org_a2", True),
+        ("township_staff", "org_b1", False),
+        ("secretary", "org_a2", False),
+        ("org_contact", "org_b1", False),
+    ],
+    indirect=["persona"],
+)
+def test_co_organisers_come_from_the_recorders_area(persona, org_name, accepted, county):
+    partner = getattr(county, org_name)
+    if accepted:
+        activity = _create(persona, county.org_a1, co_organizers=[partner])
+        assert list(activity.co_organizers.all()) == [partner]
+        return
+    with pytest.raises(ValidationError) as error:
+        _create(persona, county.org_a1, co_organizers=[partner])
+    assert error.value.message_dict == {"co_organizers": [str(services.CO_ORGANIZER_OUT_OF_AREA)]}
+    assert not Activity.objects.exists()
+
+
+def test_a_co_organiser_already_on_the_record_may_stay(county_admin, org_contact, county):
+    activity = _create(county_admin, county.org_a1, co_organizers=[county.org_b1])
+
+    services.activity_update(
+        actor=org_contact, activity=activity, co_organizers=[county.org_b1], participants=12
+    )
+    with pytest.raises(ValidationError):
+        services.activity_update(
+            actor=org_contact, activity=activity, co_organizers=[county.org_b1, county.org_a2]
+        )
+
+    assert list(activity.co_organizers.all()) == [county.org_b1]
