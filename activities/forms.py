@@ -2,13 +2,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, MediationCase
-from activities.permissions import recordable_organizations
+from activities.permissions import (
+    co_organizer_choices,
+    recordable_communities,
+    recordable_organizations,
+)
 from activities.services import COMMENT_MAX_LENGTH
 from areas.models import Community
 from core.forms import BootstrapFormMixin
 from orgs.models import Organization
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _communities_offered(user, *, current_id):
+    """The user's own communities, and the one already on the record (e.g. a booked room's)."""
+    offered = recordable_communities(user)
+    if current_id is not None:
+        offered = offered | Community.objects.filter(pk=current_id)
+    return offered.order_by("code")
 
 
 class ActivityForm(BootstrapFormMixin, forms.ModelForm):
@@ -40,10 +52,16 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         organizations = recordable_organizations(user).order_by("name")
         self.fields["lead_organization"].queryset = organizations
-        self.fields["co_organizers"].queryset = Organization.objects.active().order_by("name")
-        self.fields["community_served"].queryset = Community.objects.filter(
-            is_active=True
-        ).order_by("code")
+        co_organizers = co_organizer_choices(user)
+        if self.instance.pk:
+            # Those already on the record stay offered.
+            co_organizers = co_organizers | Organization.objects.filter(
+                co_organized_activities=self.instance
+            )
+        self.fields["co_organizers"].queryset = co_organizers.distinct().order_by("name")
+        self.fields["community_served"].queryset = _communities_offered(
+            user, current_id=self.instance.community_served_id
+        )
         self.fields["community_served"].required = False
         self.fields["community_served"].help_text = _("Empty: the organisation's community.")
         if self.instance.pk and self.instance.booking_id:
@@ -72,8 +90,8 @@ class MediationCaseForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = recordable_organizations(user).order_by("name")
-        self.fields["community"].queryset = Community.objects.filter(is_active=True).order_by(
-            "code"
+        self.fields["community"].queryset = _communities_offered(
+            user, current_id=self.instance.community_id
         )
         self.fields["community"].required = False
         self.fields["community"].help_text = _("Empty: the organisation's community.")

@@ -295,6 +295,8 @@ class Feedback(models.Model):
     score = models.PositiveSmallIntegerField(_("score"))
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     source = models.CharField(_("source"), max_length=15, choices=Source.choices)
+    # The random id of the rating page's signed device cookie: one rating per device.
+    device_id = models.CharField(_("device id"), max_length=64, blank=True)
     # sha256 of IP + user agent, and of the IP alone: never the raw address.
     fingerprint = models.CharField(_("device fingerprint"), max_length=64, blank=True)
     address_hash = models.CharField(_("address hash"), max_length=64, blank=True)
@@ -317,6 +319,14 @@ class Feedback(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__gte=1) & Q(score__lte=5), name="feedback_score_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "device_id"],
+                condition=~Q(device_id=""),
+                name="feedback_one_per_activity_and_device",
+                violation_error_message=_(
+                    "Thank you, this device has already rated this activity."
+                ),
             ),
         ]
         indexes = [

@@ -7,6 +7,7 @@ served community, township staff of its township, and the county admin.
 
 from accounts.roles import Role
 from accounts.scoping import scope_for
+from areas.models import Community
 from orgs.models import Organization
 
 RECORDER_ROLES = frozenset(
@@ -34,6 +35,18 @@ def recordable_organizations(user):
     if not may_record(user):
         return Organization.objects.none()
     return Organization.objects.visible_to(user).active()
+
+
+def recordable_communities(user):
+    """Communities a record of the user may serve: their own area (county roles: all)."""
+    if not may_record(user):
+        return Community.objects.none()
+    return Community.objects.visible_to(user).filter(is_active=True)
+
+
+def co_organizer_choices(user):
+    """Organisations the user may name as co-organisers: those of their own area."""
+    return Organization.objects.active().filter(community__in=recordable_communities(user))
 
 
 def can_record_for(user, organization) -> bool:

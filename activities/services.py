@@ -6,8 +6,9 @@ import re
 import secrets
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,13 @@ from activities.models import (
     MediationCase,
     VerificationStatus,
 )
-from activities.permissions import can_record_for, can_record_phone_survey, can_verify
+from activities.permissions import (
+    can_record_for,
+    can_record_phone_survey,
+    can_verify,
+    co_organizer_choices,
+    recordable_communities,
+)
 from activities.photos import (
     MAX_PHOTOS_PER_ACTIVITY,
     PHOTO_LIMIT_REACHED,
@@ -36,11 +43,15 @@ NOT_SUBMITTED = _("Only records awaiting verification can be verified or returne
 RETURN_REASON_REQUIRED = _("Give the reason for returning the record.")
 BOOKING_NOT_USED = _("Only a booking marked as used can be recorded as an activity.")
 BOOKING_ALREADY_RECORDED = _("This booking has already been recorded as an activity.")
+CO_ORGANIZER_OUT_OF_AREA = _("Co-organisers must be organisations of your own area.")
+COMMUNITY_OUT_OF_AREA = _(
+    "Choose a community of your own area: records can only be made for the area you serve."
+)
 MEDIATION_NO_ID_NUMBERS = _("Do not enter ID numbers or phone numbers in the summary.")
 FEEDBACK_SCORE_RANGE = _("Choose a score from 1 to 5.")
 FEEDBACK_CLOSED = _("Rating has closed: this activity could be rated until %(date)s.")
 FEEDBACK_RATE_LIMITED = _(
-    "Too many ratings from this device in the last minute. Please wait a minute and try again."
+    "Too many ratings from this network in the last minute. Please wait a minute and try again."
 )
 FEEDBACK_ALREADY_RATED = _("Thank you, this device has already rated this activity.")
 FEEDBACK_COMMENT_LINK = _("Links are not accepted in comments.")
@@ -99,6 +110,21 @@ def _require_recorder(actor, organization) -> None:
         raise PermissionDenied
 
 
+def _require_community_in_area(actor, community, *, field: str, current_id=None) -> None:
+    """Refuse a community outside the actor's area (one already on the record may stay)."""
+    if community is None or community.pk == current_id:
+        return
+    if not recordable_communities(actor).filter(pk=community.pk).exists():
+        raise ValidationError({field: COMMUNITY_OUT_OF_AREA})
+
+
+def _require_co_organizers_in_area(actor, co_organizers, *, current_ids=()) -> None:
+    """Refuse co-organisers outside the actor's area (those already on the record may stay)."""
+    wanted = {org.pk for org in co_organizers} - set(current_ids)
+    if wanted and co_organizer_choices(actor).filter(pk__in=wanted).count() != len(wanted):
+        raise ValidationError({"co_organizers": CO_ORGANIZER_OUT_OF_AREA})
+
+
 def _check_times(start, end) -> None:
     if start and end and end <= start:
         raise ValidationError({"end": ACTIVITY_END_BEFORE_START})
@@ -125,6 +151,10 @@ def activity_create(
 ) -> Activity:
     """Record an activity; it waits for the served community's secretary to verify it."""
     _require_recorder(actor, lead_organization)
+    if booking is None:
+        # A booked room's community is the booking's (approved there), not a choice.
+        _require_community_in_area(actor, community_served, field="community_served")
+    _require_co_organizers_in_area(actor, co_organizers)
     activity = Activity(
         lead_organization=lead_organization,
         kind=kind,
@@ -188,6 +218,18 @@ def activity_update(*, actor, activity: Activity, co_organizers=None, **data) ->
     _clean_text(data, "title", "place", "description")
     if "lead_organization" in data:
         _require_recorder(actor, data["lead_organization"])
+    _require_community_in_area(
+        actor,
+        data.get("community_served"),
+        field="community_served",
+        current_id=activity.community_served_id,
+    )
+    if co_organizers is not None:
+        _require_co_organizers_in_area(
+            actor,
+            co_organizers,
+            current_ids=activity.co_organizers.values_list("pk", flat=True),
+        )
     changes = field_changes(activity, data)
     for field, value in data.items():
         setattr(activity, field, value)
@@ -287,6 +329,7 @@ def mediation_create(
 ) -> MediationCase:
     """Record a mediated dispute; it waits for the community's secretary to verify it."""
     _require_recorder(actor, organization)
+    _require_community_in_area(actor, community, field="community")
     case = MediationCase(
         organization=organization,
         occurred_on=occurred_on,
@@ -315,6 +358,9 @@ def mediation_update(*, actor, case: MediationCase, **data) -> MediationCase:
     _clean_text(data, "parties_summary")
     if "organization" in data:
         _require_recorder(actor, data["organization"])
+    _require_community_in_area(
+        actor, data.get("community"), field="community", current_id=case.community_id
+    )
     changes = field_changes(case, data)
     for field, value in data.items():
         setattr(case, field, value)
@@ -373,35 +419,61 @@ def _check_score_and_comment(score: int, comment: str) -> str:
     return comment
 
 
+def new_device_id() -> str:
+    """A random id for the rating page's device cookie (it says nothing about the device)."""
+    return secrets.token_urlsafe(24)
+
+
+def _rate_limit_key(address: str, now: datetime.datetime) -> str:
+    minute = int(now.timestamp()) // int(RATE_LIMIT_WINDOW.total_seconds())
+    return f"feedback-rate:{address}:{minute}"
+
+
+def _check_rate_limit(address: str, now: datetime.datetime) -> str:
+    """Refuse an address past its ratings this minute; return the cache key to count on."""
+    key = _rate_limit_key(address, now)
+    if cache.get(key, 0) >= RATE_LIMIT_PER_MINUTE:
+        raise ValidationError(FEEDBACK_RATE_LIMITED)
+    return key
+
+
+def _count_rating(key: str) -> None:
+    # Kept a little past its minute so a late request still finds the count.
+    cache.add(key, 0, timeout=int(RATE_LIMIT_WINDOW.total_seconds()) * 2)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=int(RATE_LIMIT_WINDOW.total_seconds()) * 2)
+
+
 @transaction.atomic
 def feedback_submit_public(
     *,
     activity_token: str,
     score: int,
     comment: str,
-    fingerprint: str,
+    device_id: str,
     now: datetime.datetime,
     address: str = "",
+    fingerprint: str = "",
 ) -> Feedback:
     """A resident's rating through the activity's QR link: no account, rate-limited.
 
-    `fingerprint` hashes the IP and user agent (one rating per device and activity);
-    `address` hashes the IP alone. Ten ratings a minute from one device or address are
-    accepted, the eleventh refused.
+    `device_id` comes from the page's signed device cookie: one rating per device and
+    activity, so residents sharing a Wi-Fi or a carrier's address each rate. `address`
+    hashes the IP: ten ratings a minute from one address are accepted (counted in the cache,
+    per calendar minute), the eleventh told to wait. `fingerprint` hashes IP and user agent.
     """
+    if not device_id:
+        raise ValueError("A public rating needs the device id of its cookie.")
     activity = Activity.objects.select_related("lead_organization").get(
         feedback_token=activity_token
     )
     closes_on = activity.feedback_closes_on or activity.default_feedback_closes_on()
     if timezone.localdate(now) > closes_on:
         raise ValidationError(FEEDBACK_CLOSED % {"date": closes_on.isoformat()})
-    recent = Feedback.objects.filter(created_at__gt=now - RATE_LIMIT_WINDOW)
-    same_client = recent.filter(fingerprint=fingerprint)
-    if address:
-        same_client = recent.filter(fingerprint=fingerprint) | recent.filter(address_hash=address)
-    if same_client.count() >= RATE_LIMIT_PER_MINUTE:
-        raise ValidationError(FEEDBACK_RATE_LIMITED)
-    if Feedback.objects.filter(activity=activity, fingerprint=fingerprint).exists():
+    rate_key = _check_rate_limit(address, now) if address else ""
+    if Feedback.objects.filter(activity=activity, device_id=device_id).exists():
         raise ValidationError(FEEDBACK_ALREADY_RATED)
     comment = _check_score_and_comment(score, comment)
     feedback = Feedback(
@@ -410,13 +482,21 @@ def feedback_submit_public(
         score=score,
         comment=comment,
         source=Feedback.Source.RESIDENT_FORM,
+        device_id=device_id,
         fingerprint=fingerprint,
         address_hash=address,
         created_at=now,
     )
     feedback.full_clean()
-    feedback.save()
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError as error:
+        # The same device rating twice at once: the unique constraint keeps one.
+        raise ValidationError(FEEDBACK_ALREADY_RATED) from error
     audit_record(actor=None, action="feedback.public", obj=feedback, summary=str(score))
+    if rate_key:
+        _count_rating(rate_key)
     return feedback
 
 

@@ -1,6 +1,7 @@
 import io
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -344,13 +345,41 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+DEVICE_COOKIE = "rating_device"
+DEVICE_COOKIE_SALT = "activities.feedback.device"
+DEVICE_COOKIE_MAX_AGE = 2 * 365 * 24 * 60 * 60
+
+
+def _device_id(request) -> tuple[str, bool]:
+    """The device id of the signed rating cookie, or a new one (and whether it is new)."""
+    device_id = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT)
+    if device_id:
+        return device_id, False
+    return services.new_device_id(), True
+
+
+def _with_device_cookie(response, device_id: str):
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        device_id,
+        salt=DEVICE_COOKIE_SALT,
+        max_age=DEVICE_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def feedback_public(request, token: str):
     activity = get_object_or_404(
         Activity.objects.select_related("lead_organization"), feedback_token=token
     )
+    device_id, new_device = _device_id(request)
     form = PublicFeedbackForm(request.POST or None)
+    response = None
     if request.method == "POST" and form.is_valid():
         ip = _client_ip(request)
         try:
@@ -358,6 +387,7 @@ def feedback_public(request, token: str):
                 activity_token=token,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
+                device_id=device_id,
                 fingerprint=services.device_fingerprint(
                     ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", "")
                 ),
@@ -367,8 +397,12 @@ def feedback_public(request, token: str):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect("activities:feedback_thanks", token=token)
-    return render(request, "activities/feedback_public.html", {"activity": activity, "form": form})
+            response = redirect("activities:feedback_thanks", token=token)
+    if response is None:
+        response = render(
+            request, "activities/feedback_public.html", {"activity": activity, "form": form}
+        )
+    return _with_device_cookie(response, device_id) if new_device else response
 
 
 @login_not_required

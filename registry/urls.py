@@ -27,6 +27,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# JSON 404s under /api/ (unknown paths included), the Chinese page elsewhere.
+handler404 = "accounts.api_errors.page_not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -92,6 +92,16 @@ def client_as(client):
     return login
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: rate limits and API throttles count in it."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield
+
+
 class SuiteLogScan:
     """Everything the suite logs, formatted and filtered as production formats it (stdout)."""
 

@@ -23,6 +23,19 @@ TimeRange = tuple[datetime.time, datetime.time]
 DateTimeRange = tuple[datetime.datetime, datetime.datetime]
 
 
+DEFAULT_MAX_DAYS_AHEAD = 60
+
+
+def max_days_ahead() -> int:
+    """How many days ahead a room may be booked (settings.VENUE_BOOKING_MAX_DAYS_AHEAD)."""
+    return getattr(settings, "VENUE_BOOKING_MAX_DAYS_AHEAD", DEFAULT_MAX_DAYS_AHEAD)
+
+
+def last_bookable_day(now: datetime.datetime) -> datetime.date:
+    """The last local day a booking may start on: the one horizon of bookings and free slots."""
+    return to_local(now).date() + datetime.timedelta(days=max_days_ahead())
+
+
 def local_zone() -> ZoneInfo:
     """The registry's wall-clock zone (Asia/Shanghai), whatever zone is active."""
     return ZoneInfo(settings.TIME_ZONE)

@@ -127,7 +127,9 @@ def _room_days(
                     for booking in todays
                 ],
                 "free_ranges": free,
-                "free_slots": rules.hour_slots(free, 60, not_before=now),
+                "free_slots": rules.hour_slots(free, 60, not_before=now)
+                if day <= rules.last_bookable_day(now)
+                else [],
             }
         )
     return laid_out
@@ -210,11 +212,14 @@ def free_slots_for_rooms(
 ) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]]:
     """{room id: free hour-aligned slots on `day`} for many rooms in three queries."""
     rooms = list(rooms)
+    now = timezone.now()
+    if not rules.to_local(now).date() <= day <= rules.last_bookable_day(now):
+        # Nothing can be booked in the past or beyond the booking horizon.
+        return {room.pk: [] for room in rooms}
     center_ids = {room.center_id for room in rooms}
     weekly = _weekly_hours(center_ids)
     closures = _closures(center_ids, day, day)
     by_room = _blocking_by_room([room.pk for room in rooms], day, day + datetime.timedelta(days=1))
-    now = timezone.now()
     slots = {}
     for room in rooms:
         hours = rules.day_hours(day, weekly.get(room.center_id, {}), _closures_for(room, closures))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
@@ -65,8 +64,6 @@ NOT_ENDED_YET = _("A booking can be marked used or no-show only after it has end
 MOVE_ONLY_SERIES = _("Only one occurrence of a weekly series can be moved.")
 EXPIRED_REASON = _("Not approved before the booking started.")
 
-DEFAULT_MAX_DAYS_AHEAD = 60
-
 
 class BookingConflict(ValidationError):
     """The slot (or some dates of a series) is held by another pending or confirmed booking.
@@ -79,10 +76,6 @@ class BookingConflict(ValidationError):
         super().__init__({field_name: [message]})
         self.conflicts = conflicts
         self.detail = str(message)
-
-
-def max_days_ahead() -> int:
-    return getattr(settings, "VENUE_BOOKING_MAX_DAYS_AHEAD", DEFAULT_MAX_DAYS_AHEAD)
 
 
 # --- Checks shared by single bookings, series and moves ---
@@ -188,9 +181,10 @@ def _date_problem(
     day = local_start.date()
     if start < now:
         return "past", ValidationError(IN_THE_PAST, code="past")
-    days = max_days_ahead()
-    if day > rules.to_local(now).date() + datetime.timedelta(days=days):
-        return "ahead", ValidationError(TOO_FAR_AHEAD, code="ahead", params={"days": days})
+    if day > rules.last_bookable_day(now):
+        return "ahead", ValidationError(
+            TOO_FAR_AHEAD, code="ahead", params={"days": rules.max_days_ahead()}
+        )
     hours = calendar.hours_on(day)
     center = calendar.room.center
     if hours.closed_reason:

@@ -17,6 +17,7 @@ from core.identifiers import (
     validate_mobile,
 )
 from orgs.models import Membership, Person
+from orgs.permissions import can_see_sensitive
 from orgs.selectors.people import person_search
 from orgs.services.people import (
     GENDER_FROM_ID,
@@ -274,16 +275,21 @@ class PersonFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         # Offer only the communities the user may see.
         self.filters["community"].queryset = Community.objects.visible_to(user).order_by("code")
-        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, ID number, mobile or last 4")
+        self.form.fields["q"].widget.attrs["placeholder"] = (
+            _("Name, ID number, mobile or last 4")
+            if can_see_sensitive(user)
+            else _("Name, or last 4 digits of ID number or mobile")
+        )
         for field in self.form.fields.values():
             field.widget.attrs.setdefault(
                 "class", "form-select" if hasattr(field, "choices") else "form-control"
             )
 
     def search(self, queryset, name, value):
-        return person_search(queryset, value)
+        return person_search(queryset, value, user=self.user)
 
     def filter_party_member(self, queryset, name, value):
         return queryset.filter(is_party_member=(value == "true"))

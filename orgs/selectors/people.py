@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import (
     birth_date_from_id,
@@ -19,6 +20,12 @@ from orgs.permissions import can_see_sensitive
 from orgs.selectors.organizations import record_history
 
 LAST_DIGITS = 4
+FULL_NUMBER_SEARCH_REFUSED = _(
+    "You may not search by a full ID number; enter a name or the last 4 digits of the ID number."
+)
+FULL_MOBILE_SEARCH_REFUSED = _(
+    "You may not search by a full mobile number; enter a name or the last 4 digits of the mobile."
+)
 ROLE_ORDER = {role: rank for rank, role in enumerate(Membership.Role.values)}
 
 
@@ -42,11 +49,28 @@ def person_list(*, user) -> QuerySet[Person]:
     )
 
 
-def person_search(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """Narrow people by a name fragment, a full or last-4 ID number, or a full or last-4 mobile."""
+def full_number_refusal(*, user, query: str) -> str:
+    """The refusal when the query is a full ID number or mobile the user may not search by."""
+    if can_see_sensitive(user):
+        return ""
+    query = normalize_text(query or "")
+    if len(normalize_id_number(query)) == 18:
+        return str(FULL_NUMBER_SEARCH_REFUSED)
+    mobile = normalize_mobile(query)
+    if len(mobile) == 11 and mobile.isdigit():
+        return str(FULL_MOBILE_SEARCH_REFUSED)
+    return ""
+
+
+def person_search(queryset: QuerySet[Person], query: str, *, user) -> QuerySet[Person]:
+    """Narrow people by a name fragment, the last 4 digits of an ID number or mobile, or (for
+    roles that may see them) a full ID number or mobile: a full number must not confirm whose
+    it is to a role that cannot reveal it, so from them it matches nothing."""
     query = normalize_text(query)
     if not query:
         return queryset
+    if full_number_refusal(user=user, query=query):
+        return queryset.none()
     condition = Q(name__icontains=query)
     id_number = normalize_id_number(query)
     if len(id_number) == 18:

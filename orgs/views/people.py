@@ -104,7 +104,14 @@ def person_list(request):
     return render(
         request,
         template,
-        {"page": page, "filter": filterset, "can_merge": services.can_merge_people(request.user)},
+        {
+            "page": page,
+            "filter": filterset,
+            "can_merge": services.can_merge_people(request.user),
+            "search_refusal": selectors.full_number_refusal(
+                user=request.user, query=request.GET.get("q", "")
+            ),
+        },
     )
 
 
@@ -280,7 +287,7 @@ def person_merge(request):
         query = request.GET.get("q", "")
         if query:
             candidates = selectors.person_search(
-                Person.objects.editable_by(request.user).current(), query
+                Person.objects.editable_by(request.user).current(), query, user=request.user
             ).select_related("community")
             if kept is not None:
                 candidates = candidates.exclude(pk=kept.pk)

@@ -73,13 +73,46 @@ def test_lockout_follows_the_username_to_another_address(client, staff_user):
     assert response.status_code == 429
 
 
-def test_lockout_follows_the_address_to_another_username(client, staff_user):
+def test_five_made_up_usernames_do_not_lock_a_real_user_behind_the_same_address(client, staff_user):
+    # An office behind one NAT: a colleague mistypes usernames five times.
     for attempt in range(5):
         login(client, f"guess{attempt}", "wrong-password", ip="10.3.3.3")
 
     response = login(client, "li", PASSWORD, ip="10.3.3.3")
 
-    assert response.status_code == 429
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(("failures", "expected"), [(49, 302), (50, 429)])
+def test_fifty_failures_from_one_address_lock_the_address_for_everyone(
+    failures, expected, client, staff_user
+):
+    for attempt in range(failures):
+        login(client, f"guess{attempt}", "wrong-password", ip="10.3.3.3")
+
+    response = login(client, "li", PASSWORD, ip="10.3.3.3")
+
+    assert response.status_code == expected
+    assert (LOCKED in response.content.decode()) is (expected == 429)
+
+
+def test_an_address_lock_does_not_follow_the_user_elsewhere(client, staff_user):
+    for attempt in range(50):
+        login(client, f"guess{attempt}", "wrong-password", ip="10.3.3.3")
+
+    response = login(client, "li", PASSWORD, ip="10.4.4.4")
+
+    assert response.status_code == 302
+
+
+def test_the_address_lock_ends_after_the_cool_off(client, staff_user):
+    for attempt in range(50):
+        login(client, f"guess{attempt}", "wrong-password", ip="10.3.3.3")
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        response = login(client, "li", PASSWORD, ip="10.3.3.3")
+
+    assert response.status_code == 302
 
 
 def test_unknown_usernames_are_locked_like_real_ones(client, db):

@@ -52,11 +52,21 @@ MATRIX = {
     ("api_docs", None, "get"): (200, 200, 200, 200, 200),
 }
 
+# Writes whose form names an area, an organisation, a room or a community, posted with an
+# out-of-area choice: (url name, target, payload) -> statuses, as MATRIX. A payload names
+# (data(county), written(county)): the form data, and a count of rows holding what it asked
+# for. 302 means saved (the count grew by one); any other status means refused, with nothing
+# written: a choice out of the user's area is refused by the form and by the service.
+WRITES = {}
+PAYLOADS = {}
+
 TESTS_ROOT = Path(__file__).resolve().parents[1]
 for module_path in sorted(TESTS_ROOT.glob("*/matrix*.py")):
     module = importlib.import_module(".".join(("tests", module_path.parent.name, module_path.stem)))
     TARGETS.update(module.TARGETS)
     MATRIX.update(module.MATRIX)
+    WRITES.update(getattr(module, "WRITES", {}))
+    PAYLOADS.update(getattr(module, "PAYLOADS", {}))
 
 # URLs that answer without login; everything else redirects anonymous users to the login page,
 # except the JSON API, which answers 401 or 403.
@@ -114,6 +124,34 @@ def test_role_gets_expected_status(persona, name, target, method, expected, coun
     client.force_login(persona)
     response = getattr(client, method)(url_for(name, target, county))
     assert response.status_code == expected
+
+
+WRITE_CASES = [
+    pytest.param(role, name, target, payload, statuses[index], id=f"{role}-{name}-{payload}")
+    for (name, target, payload), statuses in WRITES.items()
+    for index, role in enumerate(ROLES)
+]
+
+
+def test_every_write_row_has_its_payload_and_a_matrix_row():
+    assert {payload for _name, _target, payload in WRITES} <= set(PAYLOADS)
+    assert {(name, target, "post") for name, target, _payload in WRITES} <= set(MATRIX)
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "target", "payload", "expected"), WRITE_CASES, indirect=["persona"]
+)
+def test_role_writes_only_within_its_area(persona, name, target, payload, expected, county, client):
+    data, written = PAYLOADS[payload]
+    url = url_for(name, target, county)
+    posted = data(county)
+    before = written(county)
+    client.force_login(persona)
+
+    response = client.post(url, posted)
+
+    assert response.status_code == expected
+    assert written(county) == before + (1 if expected == 302 else 0)
 
 
 @pytest.mark.parametrize(("name", "target", "method"), sorted(set(MATRIX), key=str))

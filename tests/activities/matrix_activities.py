@@ -9,7 +9,8 @@ import datetime
 
 from django.utils import timezone
 
-from tests.activities.factories import ActivityFactory, MediationCaseFactory
+from activities.models import Activity, MediationCase
+from tests.activities.factories import ActivityFactory, MediationCaseFactory, days_ago
 from tests.venues.factories import BookingFactory, RoomFactory, ServiceCenterFactory
 from venues.models import Booking
 
@@ -118,4 +119,129 @@ MATRIX = {
     # The resident's rating page and its thank-you page: public, whoever asks.
     ("activities:feedback_public", "activities:token:far", "get"): ALL_200,
     ("activities:feedback_thanks", "activities:token:far", "get"): ALL_200,
+}
+
+
+# --- writes naming a community or an organisation (see WRITES in test_permission_matrix) ---
+
+
+def _activity_data(county, community=None, organization=None) -> dict:
+    return {
+        "lead_organization": (organization or county.org_a1).pk,
+        "kind": Activity.Kind.HEALTH_CLINIC,
+        "title": "健康义诊",
+        "start": days_ago(1).strftime("%Y-%m-%dT%H:%M"),
+        "end": days_ago(1, hour=11).strftime("%Y-%m-%dT%H:%M"),
+        "place": "社区卫生室",
+        "community_served": community.pk if community else "",
+        "participants": 10,
+        "beneficiaries": 10,
+        "volunteer_hours": "2",
+        "help_cases": 0,
+        "description": "",
+    }
+
+
+def _mediation_data(county, community=None, organization=None) -> dict:
+    return {
+        "organization": (organization or county.org_a1).pk,
+        "occurred_on": days_ago(1).date().isoformat(),
+        "kind": MediationCase.Kind.NEIGHBOUR,
+        "parties_summary": "两户邻里漏水纠纷",
+        "outcome": MediationCase.Outcome.RESOLVED,
+        "community": community.pk if community else "",
+    }
+
+
+def _activities_serving(community_name):
+    return lambda c: Activity.objects.filter(community_served=getattr(c, community_name)).count()
+
+
+def _cases_in(community_name):
+    return lambda c: MediationCase.objects.filter(community=getattr(c, community_name)).count()
+
+
+def _co_organised_by(org_name):
+    return lambda c: Activity.objects.filter(co_organizers=getattr(c, org_name)).count()
+
+
+PAYLOADS = {
+    "activity co-organised by another township's organisation": (
+        lambda c: _activity_data(c) | {"co_organizers": [c.org_b1.pk]},
+        _co_organised_by("org_b1"),
+    ),
+    "activity serving own community": (
+        lambda c: _activity_data(c, c.community_a1),
+        _activities_serving("community_a1"),
+    ),
+    "activity serving a community of the same township": (
+        lambda c: _activity_data(c, c.community_a2),
+        _activities_serving("community_a2"),
+    ),
+    "activity serving another township": (
+        lambda c: _activity_data(c, c.community_b1),
+        _activities_serving("community_b1"),
+    ),
+    "activity of another township's organisation": (
+        lambda c: _activity_data(c, organization=c.org_b1),
+        _activities_serving("community_b1"),
+    ),
+    "mediation in another community of the township": (
+        lambda c: _mediation_data(c, c.community_a2),
+        _cases_in("community_a2"),
+    ),
+    "mediation in another township": (
+        lambda c: _mediation_data(c, c.community_b1),
+        _cases_in("community_b1"),
+    ),
+    "mediation of another township's organisation": (
+        lambda c: _mediation_data(c, organization=c.org_b1),
+        _cases_in("community_b1"),
+    ),
+}
+
+# (county_admin, township_staff, secretary, official, org_contact)
+ANYWHERE = (302, 302, 302, 403, 302)
+COUNTY_AND_TOWNSHIP = (302, 302, 200, 403, 200)
+COUNTY_ONLY = (302, 200, 200, 403, 200)
+
+WRITES = {
+    ("activities:activity_create", None, "activity serving own community"): ANYWHERE,
+    (
+        "activities:activity_create",
+        None,
+        "activity co-organised by another township's organisation",
+    ): COUNTY_ONLY,
+    (
+        "activities:activity_create",
+        None,
+        "activity serving a community of the same township",
+    ): COUNTY_AND_TOWNSHIP,
+    ("activities:activity_create", None, "activity serving another township"): COUNTY_ONLY,
+    (
+        "activities:activity_create",
+        None,
+        "activity of another township's organisation",
+    ): COUNTY_ONLY,
+    (
+        "activities:activity_update",
+        "activities:activity:own",
+        "activity serving another township",
+    ): COUNTY_ONLY,
+    (
+        "activities:mediation_create",
+        None,
+        "mediation in another community of the township",
+    ): COUNTY_AND_TOWNSHIP,
+    ("activities:mediation_create", None, "mediation in another township"): COUNTY_ONLY,
+    (
+        "activities:mediation_create",
+        None,
+        "mediation of another township's organisation",
+    ): COUNTY_ONLY,
+    (
+        "activities:mediation_update",
+        "activities:case:own",
+        "mediation in another township",
+    ): COUNTY_ONLY,
 }

@@ -232,3 +232,141 @@ def test_last_verified_activity_on_ignores_unverified(county, secretary):
     context = activities_tab_context(user=secretary, organization=county.org_a1)
     assert context["activities_verified_count"] == 1
     assert context["activities_submitted_count"] == 1
+
+
+# --- records stay in the recorder's area ---
+
+# (persona, community served) -> accepted: county roles anywhere, township staff in their
+# township, secretaries and organisation contacts in their own community.
+COMMUNITY_SCOPE = [
+    ("county_admin", "community_a1", True),
+    ("county_admin", "community_a2", True),
+    ("county_admin", "community_b1", True),
+    ("township_staff", "community_a1", True),
+    ("township_staff", "community_a2", True),
+    ("township_staff", "community_b1", False),
+    ("secretary", "community_a1", True),
+    ("secretary", "community_a2", False),
+    ("secretary", "community_b1", False),
+    ("org_contact", "community_a1", True),
+    ("org_contact", "community_a2", False),
+    ("org_contact", "community_b1", False),
+]
+
+
+def _mediation(actor, county, **overrides):
+    data = {
+        "actor": actor,
+        "organization": county.org_a1,
+        "occurred_on": timezone.localdate(),
+        "kind": MediationCase.Kind.NEIGHBOUR,
+        "parties_summary": "两户邻里漏水纠纷",
+        "outcome": MediationCase.Outcome.RESOLVED,
+    }
+    return services.mediation_create(**(data | overrides))
+
+
+@pytest.mark.parametrize(
+    ("persona", "community_name", "accepted"), COMMUNITY_SCOPE, indirect=["persona"]
+)
+def test_an_activity_serves_only_a_community_of_the_recorders_area(
+    persona, community_name, accepted, county
+):
+    community = getattr(county, community_name)
+    if accepted:
+        activity = _create(persona, county.org_a1, community_served=community)
+        assert activity.community_served == community
+        return
+    with pytest.raises(ValidationError) as error:
+        _create(persona, county.org_a1, community_served=community)
+    assert error.value.message_dict == {"community_served": [str(services.COMMUNITY_OUT_OF_AREA)]}
+    assert not Activity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "community_name", "accepted"), COMMUNITY_SCOPE, indirect=["persona"]
+)
+def test_a_mediation_case_is_only_in_a_community_of_the_recorders_area(
+    persona, community_name, accepted, county
+):
+    community = getattr(county, community_name)
+    if accepted:
+        assert _mediation(persona, county, community=community).community == community
+        return
+    with pytest.raises(ValidationError) as error:
+        _mediation(persona, county, community=community)
+    assert error.value.message_dict == {"community": [str(services.COMMUNITY_OUT_OF_AREA)]}
+    assert not MediationCase.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["secretary", "org_contact"], indirect=True)
+def test_editing_cannot_move_a_record_to_another_area(persona, county):
+    activity = _create(persona, county.org_a1)
+    case = _mediation(persona, county)
+
+    with pytest.raises(ValidationError) as activity_error:
+        services.activity_update(
+            actor=persona, activity=activity, community_served=county.community_b1
+        )
+    with pytest.raises(ValidationError) as case_error:
+        services.mediation_update(actor=persona, case=case, community=county.community_b1)
+
+    assert activity_error.value.message_dict == {
+        "community_served": [str(services.COMMUNITY_OUT_OF_AREA)]
+    }
+    assert case_error.value.message_dict == {"community": [str(services.COMMUNITY_OUT_OF_AREA)]}
+    activity.refresh_from_db()
+    case.refresh_from_db()
+    assert (activity.community_served, case.community) == (county.community_a1,) * 2
+
+
+def test_a_booked_rooms_community_stays_on_the_record_and_its_edits(org_contact, county):
+    # Rooms are shared within a township: the contact books one in community A2.
+    activity = services.activity_from_booking(actor=org_contact, booking=_used_booking(county))
+
+    services.activity_update(
+        actor=org_contact,
+        activity=activity,
+        community_served=county.community_a2,
+        participants=30,
+    )
+
+    activity.refresh_from_db()
+    assert (activity.community_served, activity.participants) == (county.community_a2, 30)
+
+
+@pytest.mark.parametrize(
+    ("persona", "org_name", "accepted"),
+    [
+        ("county_admin", "org_b1", True),
+        ("township_staff", "org_a2", True),
+        ("township_staff", "org_b1", False),
+        ("secretary", "org_a2", False),
+        ("org_contact", "org_b1", False),
+    ],
+    indirect=["persona"],
+)
+def test_co_organisers_come_from_the_recorders_area(persona, org_name, accepted, county):
+    partner = getattr(county, org_name)
+    if accepted:
+        activity = _create(persona, county.org_a1, co_organizers=[partner])
+        assert list(activity.co_organizers.all()) == [partner]
+        return
+    with pytest.raises(ValidationError) as error:
+        _create(persona, county.org_a1, co_organizers=[partner])
+    assert error.value.message_dict == {"co_organizers": [str(services.CO_ORGANIZER_OUT_OF_AREA)]}
+    assert not Activity.objects.exists()
+
+
+def test_a_co_organiser_already_on_the_record_may_stay(county_admin, org_contact, county):
+    activity = _create(county_admin, county.org_a1, co_organizers=[county.org_b1])
+
+    services.activity_update(
+        actor=org_contact, activity=activity, co_organizers=[county.org_b1], participants=12
+    )
+    with pytest.raises(ValidationError):
+        services.activity_update(
+            actor=org_contact, activity=activity, co_organizers=[county.org_b1, county.org_a2]
+        )
+
+    assert list(activity.co_organizers.all()) == [county.org_b1]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from core.identifiers import ID_NUMBER_CHECKSUM_MESSAGE
 from core.models import AuditEvent
 from orgs.models import Membership, Person, PersonMerge
+from orgs.permissions import can_see_sensitive
 from orgs.selectors.people import members_tab_context
 from orgs.services import people as services
 from tests.orgs.factories import MembershipFactory, PersonFactory, make_id_number
@@ -96,6 +97,59 @@ def test_township_staff_search_does_not_find_people_out_of_area(
     assert names(response) == []
 
 
+# Full numbers confirm whose number it is: only roles that may reveal them search by them.
+FULL_ID_REFUSED = "您无权按完整身份证号查询，请输入姓名或身份证号后4位"
+FULL_MOBILE_REFUSED = "您无权按完整手机号查询，请输入姓名或手机号后4位"
+SEARCH_BY_ROLE = [
+    # (persona, query kind, found, refusal shown)
+    *[
+        (persona, kind, True, None)
+        for persona in ("county_admin", "township_staff")
+        for kind in ("name", "id_full", "id_last4", "mobile_full", "mobile_last4")
+    ],
+    *[
+        row
+        for persona in ("secretary", "official", "org_contact")
+        for row in (
+            (persona, "name", True, None),
+            (persona, "id_last4", True, None),
+            (persona, "mobile_last4", True, None),
+            (persona, "id_full", False, FULL_ID_REFUSED),
+            (persona, "id_full_spaced", False, FULL_ID_REFUSED),
+            (persona, "mobile_full", False, FULL_MOBILE_REFUSED),
+        )
+    ],
+]
+
+
+@pytest.mark.parametrize(
+    ("persona", "kind", "found", "refusal"), SEARCH_BY_ROLE, indirect=["persona"]
+)
+def test_only_roles_that_may_reveal_search_by_a_full_id_number_or_mobile(
+    persona, kind, found, refusal, resident, client
+):
+    query = {
+        "name": "秀英",
+        "id_full": resident.id_number,
+        "id_full_spaced": f"{resident.id_number[:6]} {resident.id_number[6:]}",
+        "id_last4": resident.id_number[-4:],
+        "mobile_full": MOBILE,
+        "mobile_last4": MOBILE[-4:],
+    }[kind]
+    client.force_login(persona)
+
+    page = client.get(reverse("orgs:person_list"), {"q": query})
+    fragment = client.get(reverse("orgs:person_list"), {"q": query}, HTTP_HX_REQUEST="true")
+
+    assert names(page) == (["李秀英"] if found else [])
+    for response in (page, fragment):
+        content = response.content.decode()
+        if refusal:
+            assert refusal in content
+        else:
+            assert 'data-testid="search-refusal"' not in content
+
+
 def test_people_list_filters_by_community_party_membership_and_grid_role(
     county, county_admin, client
 ):
@@ -178,8 +232,13 @@ def test_every_role_sees_only_masked_id_numbers_and_mobiles_on_list_and_person_p
 
     pages = [
         client.get(reverse("orgs:person_list")),
-        # search results (the table only: the search box echoes what the user typed)
-        client.get(reverse("orgs:person_list"), {"q": resident.id_number}, HTTP_HX_REQUEST="true"),
+        # search results (the table only: the search box echoes what the user typed); only
+        # roles that may reveal numbers search by a full one
+        client.get(
+            reverse("orgs:person_list"),
+            {"q": resident.id_number if can_see_sensitive(persona) else resident.id_number[-4:]},
+            HTTP_HX_REQUEST="true",
+        ),
         client.get(reverse("orgs:person_detail", kwargs={"pk": resident.pk})),
     ]
 

@@ -77,3 +77,43 @@ MATRIX = {
     ("party_branches:frequency_list", None, "get"): ALL_200,
     ("party_branches:frequency_list", None, "post"): ADMIN_ONLY,
 }
+
+
+# --- writes naming an organisation (see WRITES in test_permission_matrix) ---
+
+
+def _branch_data(organization) -> dict:
+    from django.utils import timezone
+
+    return {
+        "base": organization.pk,
+        "organizations": [organization.pk],
+        "name": "临时党支部",
+        "parent_org": "社区党委",
+        "established_on": timezone.localdate().isoformat(),
+    }
+
+
+def _branches_of(organization) -> int:
+    from party_branches.models import Branch
+
+    return Branch.objects.filter(organizations=organization).count()
+
+
+PAYLOADS = {
+    "branch of another township's organisation": (
+        lambda c: _branch_data(c.org_b1),
+        lambda c: _branches_of(c.org_b1),
+    ),
+}
+
+# The county admin is told what the branch still needs; the others never reach the form.
+WRITES = {
+    ("party_branches:branch_create", None, "branch of another township's organisation"): (
+        200,
+        404,
+        403,
+        403,
+        403,
+    ),
+}

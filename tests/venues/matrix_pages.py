@@ -95,3 +95,55 @@ MATRIX = {
     ("venues:booking_move", "venues:booking:far", "get"): BOOKERS_FAR,
     ("venues:booking_move", "venues:booking:far", "post"): BOOKERS_FAR,
 }
+
+
+# --- writes naming a room or an organisation (see WRITES in test_permission_matrix) ---
+
+
+def _open_room(community):
+    from tests.venues.factories import open_every_day
+
+    center = _center(community)
+    open_every_day(center)
+    return RoomFactory(center=center, needs_approval=False)
+
+
+def _booking_data(room, organization) -> dict:
+    return {
+        "room": room.pk,
+        "organization": organization.pk,
+        "date": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "purpose": "书法练习",
+        "expected_attendance": 10,
+    }
+
+
+PAYLOADS = {
+    "booking a room of another township": (
+        lambda c: _booking_data(_open_room(c.community_b1), c.org_a1),
+        lambda c: Booking.objects.filter(room__center__community=c.community_b1).count(),
+    ),
+    "booking for another township's organisation": (
+        lambda c: _booking_data(_open_room(c.community_a1), c.org_b1),
+        lambda c: Booking.objects.filter(organization=c.org_b1).count(),
+    ),
+}
+
+WRITES = {
+    ("venues:booking_create", None, "booking a room of another township"): (
+        302,
+        200,
+        200,
+        403,
+        200,
+    ),
+    ("venues:booking_create", None, "booking for another township's organisation"): (
+        302,
+        200,
+        200,
+        403,
+        200,
+    ),
+}

@@ -17,11 +17,13 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from venues import selectors, services
@@ -38,28 +40,42 @@ from venues.permissions import bookings_visible_to
 
 INVALID_DATE = _("Give the date as YYYY-MM-DD.")
 INVALID_DURATION = _("Give the duration in minutes, from 30 to 720.")
-DATE_OUT_OF_RANGE = _("Give a date between %(first)s and %(last)s.")
+EMPTY_PARAMETER = _("Give a value, or leave the parameter out.")
+INVALID_PAGE = _("No such page.")
 
-# Dates the free-slot search accepts; beyond them there is nothing to book.
-FIRST_DAY = datetime.date(2000, 1, 1)
-LAST_DAY = datetime.date(2099, 12, 31)
 MAX_ID = 2**63 - 1
+MIN_DURATION, MAX_DURATION = 30, 720
 
 DATE_PARAMETER = OpenApiParameter(
     "date",
     OpenApiTypes.DATE,
-    description="List each room's free slots on this day (YYYY-MM-DD).",
+    description=(
+        "List each room's free slots on this day (YYYY-MM-DD). A day in the past or beyond "
+        "the booking horizon (VENUE_BOOKING_MAX_DAYS_AHEAD, 60 days) has none."
+    ),
 )
 DURATION_PARAMETER = OpenApiParameter(
     "duration",
-    OpenApiTypes.INT,
+    {"type": "integer", "minimum": MIN_DURATION, "maximum": MAX_DURATION},
     description="Length of the free slots in minutes (default 60).",
 )
-FIELD_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT, description="Field errors: {field: [messages]}."
+BAD_QUERY = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="A query parameter is malformed: {parameter: [messages]}."
+)
+UNAUTHENTICATED = OpenApiResponse(
+    ErrorSerializer, description="No valid session or token (Authorization: Token <key>)."
 )
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Not allowed for this user.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Missing or outside the user's area.")
+THROTTLED = OpenApiResponse(
+    ErrorSerializer,
+    description="Too many requests (per user, or per address without one); see Retry-After.",
+)
+
+
+def documented(responses: dict) -> dict:
+    """An operation's responses: its own, and those every operation may give."""
+    return {401: UNAUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED, **responses}
 
 
 def _as_drf_error(error: DjangoValidationError) -> ValidationError:
@@ -81,6 +97,29 @@ def _conflict_response(conflict: services.BookingConflict) -> Response:
     )
 
 
+class StrictPagination(PageNumberPagination):
+    """Pages as DRF numbers them, but a page given empty is refused, not taken for page 1."""
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.strip():
+            raise NotFound(str(INVALID_PAGE))
+        return super().get_page_number(request, paginator)
+
+
+class StrictFilterSet(filters.FilterSet):
+    """A filter given empty is refused: to an API client it is a mistake, not "no filter"."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and not self.data.get(name, "").strip():
+                self.form.add_error(name, str(EMPTY_PARAMETER))
+                valid = False
+        return valid
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     """An integer id within the database's range (a huge number is refused, not looked up)."""
 
@@ -92,7 +131,7 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class RoomFilter(filters.FilterSet):
+class RoomFilter(StrictFilterSet):
     center = IdFilter(field_name="center_id", help_text="Service centre id.")
     kind = filters.ChoiceFilter(choices=Room.Kind.choices)
 
@@ -101,7 +140,7 @@ class RoomFilter(filters.FilterSet):
         fields = ["center", "kind"]
 
 
-class BookingFilter(filters.FilterSet):
+class BookingFilter(StrictFilterSet):
     room = IdFilter(field_name="room_id", help_text="Room id.")
     status = filters.ChoiceFilter(choices=Booking.Status.choices)
 
@@ -123,12 +162,12 @@ BookingFilter.base_filters["to"] = filters.DateFilter(
     list=extend_schema(
         summary="Rooms the user may see",
         parameters=[DATE_PARAMETER, DURATION_PARAMETER],
-        responses={200: RoomSerializer(many=True), 400: FIELD_ERRORS},
+        responses=documented({200: RoomSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND}),
     ),
     retrieve=extend_schema(
         summary="One room",
         parameters=[DATE_PARAMETER, DURATION_PARAMETER],
-        responses={200: RoomSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
+        responses=documented({200: RoomSerializer, 400: BAD_QUERY, 404: NOT_FOUND}),
     ),
 )
 class RoomViewSet(viewsets.ReadOnlyModelViewSet):
@@ -136,6 +175,7 @@ class RoomViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Room.objects.none()
     serializer_class = RoomSerializer
+    pagination_class = StrictPagination
     filterset_class = RoomFilter
     filter_backends = [filters.DjangoFilterBackend]
 
@@ -151,24 +191,19 @@ class RoomViewSet(viewsets.ReadOnlyModelViewSet):
         errors = {}
         day = None
         raw_day = self.request.query_params.get("date")
-        if raw_day:
+        if raw_day is not None:
             try:
                 day = datetime.date.fromisoformat(raw_day)
             except ValueError:
                 errors["date"] = [str(INVALID_DATE)]
-            else:
-                if not FIRST_DAY <= day <= LAST_DAY:
-                    errors["date"] = [
-                        str(DATE_OUT_OF_RANGE) % {"first": FIRST_DAY, "last": LAST_DAY}
-                    ]
         duration = 60
         raw_duration = self.request.query_params.get("duration")
-        if raw_duration:
+        if raw_duration is not None:
             try:
                 duration = int(raw_duration)
             except ValueError:
                 duration = 0
-            if not 30 <= duration <= 720:
+            if not MIN_DURATION <= duration <= MAX_DURATION:
                 errors["duration"] = [str(INVALID_DURATION)]
         if errors:
             raise ValidationError(errors)
@@ -193,9 +228,12 @@ class RoomViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Bookings the user may see"),
+    list=extend_schema(
+        summary="Bookings the user may see",
+        responses=documented({200: BookingSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND}),
+    ),
     retrieve=extend_schema(
-        summary="One booking", responses={200: BookingSerializer, 404: NOT_FOUND}
+        summary="One booking", responses=documented({200: BookingSerializer, 404: NOT_FOUND})
     ),
 )
 class BookingViewSet(
@@ -208,6 +246,7 @@ class BookingViewSet(
 
     queryset = Booking.objects.none()
     serializer_class = BookingSerializer
+    pagination_class = StrictPagination
     filterset_class = BookingFilter
     filter_backends = [filters.DjangoFilterBackend]
 
@@ -221,15 +260,23 @@ class BookingViewSet(
     @extend_schema(
         summary="Book a room",
         request=BookingCreateSerializer,
-        responses={
-            201: BookingSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            409: OpenApiResponse(
-                ConflictSerializer,
-                description="The slot is taken: the message names the conflicting booking.",
-            ),
-        },
+        responses=documented(
+            {
+                201: BookingSerializer,
+                400: OpenApiResponse(
+                    OpenApiTypes.OBJECT,
+                    description=(
+                        "Field errors, {field: [messages]}: a room or organisation missing or "
+                        "outside the user's area, a start in the past or beyond the booking "
+                        "horizon, outside opening hours, over the weekly quota."
+                    ),
+                ),
+                409: OpenApiResponse(
+                    ConflictSerializer,
+                    description="The slot is taken: the message names the conflicting booking.",
+                ),
+            }
+        ),
     )
     def create(self, request, *args, **kwargs):
         data = BookingCreateSerializer(data=request.data, context={"request": request})
@@ -246,7 +293,16 @@ class BookingViewSet(
     @extend_schema(
         summary="Cancel a booking before it starts",
         request=BookingCancelSerializer,
-        responses={200: BookingSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses=documented(
+            {
+                200: BookingSerializer,
+                400: OpenApiResponse(
+                    OpenApiTypes.OBJECT,
+                    description="Field errors: the booking has started, or a reason is missing.",
+                ),
+                404: NOT_FOUND,
+            }
+        ),
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
