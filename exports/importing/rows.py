@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from accounts.scoping import scope_for
 from areas.models import Community
-from core.identifiers import normalize_credit_code, normalize_text, validate_credit_code
+from core.identifiers import normalize_credit_code, validate_credit_code
 from core.masking import mask_id_number
+from core.text import clean_name, match_key
 from exports.importing import headers, values
 from exports.importing.reader import Sheet
 from orgs.models import Category, Membership, Organization, Person
@@ -281,10 +282,8 @@ class _Areas:
         self.by_code = {c.code: c for c in self.communities}
         self.by_name: dict[str, list[Community]] = {}
         for community in self.communities:
-            self.by_name.setdefault(normalize_text(community.name), []).append(community)
-        self.categories = {
-            normalize_text(c.name): c for c in Category.objects.filter(is_active=True)
-        }
+            self.by_name.setdefault(match_key(community.name), []).append(community)
+        self.categories = {match_key(c.name): c for c in Category.objects.filter(is_active=True)}
 
     def in_scope(self, community: Community) -> bool:
         if self.scope.county_wide:
@@ -294,7 +293,7 @@ class _Areas:
         )
 
     def community(self, text: str, township_text: str = "", *, scoped: bool) -> Community:
-        value = normalize_text(text).replace(" ", "")
+        value = match_key(text).replace(" ", "")
         if value.isdigit() and len(value) == 12:
             found = [self.by_code[value]] if value in self.by_code else []
         else:
@@ -302,7 +301,7 @@ class _Areas:
         if not found:
             raise values.CellProblem(str(COMMUNITY_UNKNOWN_MESSAGE) % {"value": text[:30]})
         if township_text:
-            township = normalize_text(township_text)
+            township = match_key(township_text)
             matching = [c for c in found if township in (c.township.name, c.township.code)]
             if not matching:
                 raise values.CellProblem(
@@ -333,7 +332,7 @@ class _Areas:
         return community
 
     def category(self, text: str) -> Category:
-        found = self.categories.get(normalize_text(text))
+        found = self.categories.get(match_key(text))
         if found is None:
             raise values.CellProblem(
                 str(CATEGORY_UNKNOWN_MESSAGE)
@@ -522,6 +521,8 @@ class _Validator:
                 data["category"] = self.areas.category(category)
             except values.CellProblem as problem:
                 self.error(sheet, row, "category", problem.message)
+        # Names tidied and prose kept as typed, as the ledger form stores them.
+        data = org_services.normalize_organization_fields(data)
         return {key: value for key, value in data.items() if value not in (None, "")}
 
     def _org_rules(self, sheet, org_row, fields, organization) -> None:
@@ -675,7 +676,7 @@ class _Validator:
                 existing_person = existing_person.merged_into
             if existing_person is not None:
                 member.reused_person = True
-                if normalize_text(existing_person.name) != person.get("name"):
+                if match_key(existing_person.name) != match_key(person.get("name")):
                     visible = (
                         Person.objects.visible_to(self.actor).filter(pk=existing_person.pk).exists()
                     )
@@ -762,7 +763,7 @@ class _Validator:
 
     def _member_data(self, sheet: Sheet, row: int, cells: dict) -> dict:
         text = lambda key: self._cell_value(sheet, row, cells, key, values.as_text) or ""  # noqa: E731
-        result = {"org_name": text("organization"), "org_code": ""}
+        result = {"org_name": clean_name(text("organization")), "org_code": ""}
         code = self._cell_value(
             sheet,
             row,
@@ -846,7 +847,7 @@ def _already_member(existing_person, person: dict, members_now: list) -> bool:
     if person.get("id_number"):
         return False
     return any(
-        normalize_text(p.name) == person.get("name")
+        match_key(p.name) == match_key(person.get("name"))
         and (not person.get("mobile") or p.mobile == person.get("mobile"))
         and not p.id_number
         for p in members_now

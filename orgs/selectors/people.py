@@ -12,8 +12,8 @@ from core.identifiers import (
     birth_date_from_id,
     normalize_id_number,
     normalize_mobile,
-    normalize_text,
 )
+from core.text import clean_name
 from orgs.models import Membership, Organization, Person
 from orgs.permissions import can_see_sensitive
 from orgs.selectors.organizations import record_history
@@ -44,7 +44,7 @@ def person_list(*, user) -> QuerySet[Person]:
 
 def person_search(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
     """Narrow people by a name fragment, a full or last-4 ID number, or a full or last-4 mobile."""
-    query = normalize_text(query)
+    query = clean_name(query)
     if not query:
         return queryset
     condition = Q(name__icontains=query)
