@@ -13,6 +13,8 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from exports.models import ImportJob
+from orgs.models import Organization, Person
 from tests.orgs.factories import MembershipFactory, OrganizationFactory, make_id_number
 from tests.orgs.test_organization_views import detail_url, form_data, update_url
 
@@ -228,3 +230,71 @@ def test_merge_reason_keeps_punctuation(county, county_admin) -> None:
         reason=TYPED,
     )
     assert merge.reason == PROSE
+
+
+# --- the importer: every text column kind ---
+
+IMPORT_PROSE_COLUMNS = {
+    "address": "地址",
+    "activity_fields": "活动领域",
+    "resources": "资源优势",
+    "needs": "实际需求",
+    "operating_mechanism": "运行机制",
+    "bottlenecks": "发展瓶颈",
+    "special_teams": "专项队伍",
+}
+IMPORT_NAME_COLUMNS = {
+    "short_name": ("简称", "书画会（筹）"),
+    "registration_authority": ("登记管理机关", "临海市民政局（社会组织管理科）"),
+    "supervising_unit": ("业务主管单位", "城关街道（党建办）"),
+    "leader_name": ("负责人", "王\u3000五"),
+}
+
+
+def test_import_keeps_prose_columns_as_typed_and_tidies_names(county, county_admin) -> None:
+    from exports.importing import commit
+    from tests.exports.test_imports import (
+        MEMBER_HEADERS,
+        credit_code,
+        upload,
+        workbook_bytes,
+    )
+
+    org_headers = ["社团名称", "统一社会信用代码", "所属社区", "类别", "成立时间"]
+    org_row = ["导入社团（筹）", credit_code(901), "幸福社区", "文体娱乐类", "2019-05-01"]
+    for header in IMPORT_PROSE_COLUMNS.values():
+        org_headers.append(header)
+        org_row.append(TYPED)
+    for header, value in IMPORT_NAME_COLUMNS.values():
+        org_headers.append(header)
+        org_row.append(value)
+    member_headers = [*MEMBER_HEADERS, "备注"]
+    member_row = [
+        "导入社团（筹）",
+        "赵\u3000六",
+        make_id_number(901).replace("9", "９"),
+        "13900139001",
+        "会员",
+        "2020-01-01",
+        "群众",
+        TYPED,
+    ]
+    content = workbook_bytes(
+        {"社会组织": (org_headers, [org_row]), "成员": (member_headers, [member_row])}
+    )
+    job = upload(county_admin, content)
+    assert job.errors == []
+    job = commit.import_job_commit(actor=county_admin, job=job)
+    assert job.status == ImportJob.Status.COMMITTED
+
+    organization = Organization.objects.get(credit_code=credit_code(901))
+    assert organization.name == "导入社团（筹）"
+    for field in IMPORT_PROSE_COLUMNS:
+        assert getattr(organization, field) == PROSE, field
+    assert organization.short_name == "书画会（筹）"
+    assert organization.registration_authority == "临海市民政局（社会组织管理科）"
+    assert organization.supervising_unit == "城关街道（党建办）"
+    assert organization.leader_name == "王 五"
+    person = Person.objects.get(id_number=make_id_number(901))  # full-width digit accepted
+    assert person.name == "赵 六"
+    assert person.notes == PROSE
