@@ -298,3 +298,45 @@ def test_import_keeps_prose_columns_as_typed_and_tidies_names(county, county_adm
     person = Person.objects.get(id_number=make_id_number(901))  # full-width digit accepted
     assert person.name == "赵 六"
     assert person.notes == PROSE
+
+
+def test_activity_and_mediation_prose_keeps_punctuation(county, org_contact) -> None:
+    from activities.models import MediationCase
+    from tests.activities.test_services import _create
+
+    place = " 社区广场（东侧），二楼：（活动室） "
+    activity = _create(org_contact, county.org_a1, title=TYPED, place=place, description=TYPED)
+    activity.refresh_from_db()
+    assert (activity.title, activity.description) == (PROSE, PROSE)
+    assert activity.place == place.strip()
+
+    from activities import services as activity_services
+
+    case = activity_services.mediation_create(
+        actor=org_contact,
+        organization=county.org_a1,
+        occurred_on=datetime.date(2025, 3, 1),
+        kind=MediationCase.Kind.choices[0][0],
+        parties_summary=TYPED,
+        outcome=MediationCase.Outcome.choices[0][0],
+    )
+    assert MediationCase.objects.get(pk=case.pk).parties_summary == PROSE
+
+
+def test_meeting_topic_and_minutes_keep_punctuation(county, secretary) -> None:
+    from party_branches import services as branch_services
+    from tests.party_branches.factories import make_branch
+
+    branch = make_branch([county.org_a1])
+    meeting = branch_services.meeting_record(
+        actor=secretary,
+        branch=branch,
+        kind="theme_day",
+        held_on=datetime.date(2025, 3, 1),
+        topic=TYPED,
+        attendees=list(branch.members.all()),
+        minutes=f"{PROSE}\n第二段：（完）",
+    )
+    meeting.refresh_from_db()
+    assert meeting.topic == PROSE
+    assert meeting.minutes == f"{PROSE}\n第二段：（完）"
