@@ -32,8 +32,8 @@ from activities.photos import (
     check_photo,
     reencode_without_metadata,
 )
-from core.identifiers import normalize_text
 from core.services import audit_record, field_changes
+from core.text import clean_text
 from venues.models import Booking
 
 ACTIVITY_PLACE_REQUIRED = _("Give the place, or record the activity from its booking.")
@@ -99,10 +99,11 @@ def address_hash(*, ip: str) -> str:
     return hashlib.sha256(f"address|{ip}".encode()).hexdigest()
 
 
-def _clean_text(data: dict, *fields: str) -> None:
+def _clean_prose(data: dict, *fields: str) -> None:
+    """Trim the prose fields in place; their punctuation stays as typed."""
     for field in fields:
         if isinstance(data.get(field), str):
-            data[field] = normalize_text(data[field])
+            data[field] = clean_text(data[field])
 
 
 def _require_recorder(actor, organization) -> None:
@@ -158,17 +159,17 @@ def activity_create(
     activity = Activity(
         lead_organization=lead_organization,
         kind=kind,
-        title=normalize_text(title),
+        title=clean_text(title),
         start=start,
         end=end,
-        place=normalize_text(place or ""),
+        place=clean_text(place),
         booking=booking,
         community_served=community_served or lead_organization.community,
         participants=participants or 0,
         beneficiaries=beneficiaries or 0,
         volunteer_hours=volunteer_hours or Decimal(0),
         help_cases=help_cases or 0,
-        description=normalize_text(description or ""),
+        description=clean_text(description),
         status=VerificationStatus.SUBMITTED,
         created_by=actor,
     )
@@ -215,7 +216,7 @@ def activity_update(*, actor, activity: Activity, co_organizers=None, **data) ->
     if activity.status == VerificationStatus.VERIFIED:
         raise ValidationError(ACTIVITY_VERIFIED_LOCKED)
     data = {key: value for key, value in data.items() if key in ACTIVITY_FIELDS}
-    _clean_text(data, "title", "place", "description")
+    _clean_prose(data, "title", "place", "description")
     if "lead_organization" in data:
         _require_recorder(actor, data["lead_organization"])
     _require_community_in_area(
@@ -272,7 +273,7 @@ def _decide(*, actor, record, community, verify: bool, reason: str, label: str):
         record.return_reason = ""
         action = f"{label}.verify"
     else:
-        reason = normalize_text(reason or "")
+        reason = clean_text(reason)
         if not reason:
             raise ValidationError({"return_reason": RETURN_REASON_REQUIRED})
         record.status = VerificationStatus.RETURNED
@@ -334,7 +335,7 @@ def mediation_create(
         organization=organization,
         occurred_on=occurred_on,
         kind=kind,
-        parties_summary=normalize_text(parties_summary),
+        parties_summary=clean_text(parties_summary),
         outcome=outcome,
         community=community or organization.community,
         status=VerificationStatus.SUBMITTED,
@@ -355,7 +356,7 @@ def mediation_update(*, actor, case: MediationCase, **data) -> MediationCase:
     if case.status == VerificationStatus.VERIFIED:
         raise ValidationError(ACTIVITY_VERIFIED_LOCKED)
     data = {key: value for key, value in data.items() if key in MEDIATION_FIELDS}
-    _clean_text(data, "parties_summary")
+    _clean_prose(data, "parties_summary")
     if "organization" in data:
         _require_recorder(actor, data["organization"])
     _require_community_in_area(
@@ -409,7 +410,7 @@ def mediation_return(*, actor, case: MediationCase, reason: str) -> MediationCas
 def _check_score_and_comment(score: int, comment: str) -> str:
     if score not in (1, 2, 3, 4, 5):
         raise ValidationError({"score": FEEDBACK_SCORE_RANGE})
-    comment = normalize_text(comment or "")
+    comment = clean_text(comment)
     if len(comment) > COMMENT_MAX_LENGTH:
         raise ValidationError({"comment": FEEDBACK_COMMENT_TOO_LONG})
     if _LINK.search(comment):
@@ -540,7 +541,7 @@ def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") 
     photo = ActivityPhoto(
         activity=activity,
         image=clean,
-        caption=normalize_text(caption or "")[:100],
+        caption=clean_text(caption)[:100],
         uploaded_by=actor,
     )
     photo.full_clean()

@@ -18,6 +18,8 @@ SEEDERS = (
     "party_branches.demo.seed_branches",
     "activities.demo.seed_activities",
     "scoring.demo.seed_scores",
+    # Last: the initial "+" history row of every history-tracked row the seeders wrote in bulk.
+    "core.demo.seed_initial_history",
 )
 
 # Townships, communities per township (±3), organisations, people (the ledger's residents)
@@ -74,3 +76,11 @@ def seed(*, scale: str, seed: int, password: str) -> DemoContext:
     for path in SEEDERS:
         import_string(path)(context)
     return context
+
+
+def seed_initial_history(context: DemoContext) -> None:
+    """Write the initial history row of every tracked row (bulk_create writes none)."""
+    from core.history import write_all_initial_history
+
+    counts = write_all_initial_history()
+    context.summary.append(f"初始历史记录 {sum(counts.values())} 条")

@@ -5,7 +5,6 @@ whose message (a module-level constant) tells the user in Chinese what to fix.
 """
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
@@ -13,6 +12,8 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+
+from core.text import match_key
 
 # --- User-facing messages (Simplified Chinese; %(name)s placeholders are filled via params) ---
 
@@ -84,19 +85,12 @@ _MOBILE_SEPARATORS_RE = re.compile(r"[\s\-\u2010-\u2015\u2212()\[\]]")
 _MOBILE_COUNTRY_PREFIXES = ("+86", "0086")
 _MOBILE_BARE_COUNTRY_PREFIX = "86"
 
-_ZERO_WIDTH_RE = re.compile("[\u200b\u2060\ufeff]")
 _WHITESPACE_RE = re.compile(r"\s+")
 
 
-def normalize_text(value: str) -> str:
-    """Apply NFKC, drop zero-width characters and strip surrounding whitespace."""
-    value = unicodedata.normalize("NFKC", value)
-    return _ZERO_WIDTH_RE.sub("", value).strip()
-
-
 def _compact(value: str) -> str:
-    """Normalise text, remove all inner whitespace and upper-case it."""
-    return _WHITESPACE_RE.sub("", normalize_text(value)).upper()
+    """NFKC-normalise an identifier, remove all inner whitespace and upper-case it."""
+    return _WHITESPACE_RE.sub("", match_key(value)).upper()
 
 
 def _invalid(message: str, code: str, **params: object) -> ValidationError:
@@ -253,7 +247,7 @@ def _strip_country_prefix(number: str) -> str:
 
 def normalize_mobile(value: str) -> str:
     """Normalise a mobile: NFKC, no spaces/dashes/brackets, no +86 / 0086 / 86 prefix."""
-    number = _MOBILE_SEPARATORS_RE.sub("", normalize_text(value))
+    number = _MOBILE_SEPARATORS_RE.sub("", match_key(value))
     return _strip_country_prefix(number)
 
 

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from areas.models import Community, Township
-from core.identifiers import normalize_text
+from core.identifiers import normalize_credit_code
+from core.text import clean_name
 from orgs.models import Category, Organization
 from orgs.selectors.organizations import ledger_keepers_in_view
 
@@ -181,13 +182,15 @@ class OrganizationFilter(django_filters.FilterSet):
         ]
 
     def search(self, queryset, name, value):
-        value = normalize_text(value)
+        # Names are stored tidied by clean_name, so the query is tidied the same way (its
+        # full-width punctuation stays, as in the stored names); the credit code is compacted.
+        value = clean_name(value)
         if not value:
             return queryset
         return queryset.filter(
             Q(name__icontains=value)
             | Q(short_name__icontains=value)
-            | Q(credit_code__icontains=value.replace(" ", ""))
+            | Q(credit_code__icontains=normalize_credit_code(value))
             | Q(leader_name__icontains=value)
         )
 

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.identifiers import normalize_text, validate_mobile
+from core.identifiers import validate_mobile
 from core.services import audit_record
+from core.text import clean_name, clean_text
 from orgs.models import Organization, Person
 from party_branches import rules
 from party_branches.models import (
@@ -234,7 +235,7 @@ def branch_create(
         .filter(pk__in=[organization.pk for organization in organizations])
         .order_by("name")
     )
-    name, parent_org = normalize_text(name), normalize_text(parent_org)
+    name, parent_org = clean_name(name), clean_name(parent_org)
 
     errors: dict = {}
     count = len(organizations)
@@ -417,7 +418,7 @@ def branch_remove_member(
     branch = Branch.objects.select_for_update().get(pk=branch.pk)
     _require_active(branch, "left_on")
     member = BranchMember.objects.select_related("person").get(pk=member.pk, branch=branch)
-    reason = normalize_text(reason)
+    reason = clean_text(reason)
     errors: dict = {}
     if member.left_on is not None:
         _add(errors, "left_on", MEMBER_NOT_CURRENT_MESSAGE, person=member.person.name)
@@ -468,7 +469,7 @@ def branch_dissolve(*, actor, branch: Branch, dissolved_on: date, reason: str) -
     _require_editable(actor, branch)
     branch = Branch.objects.select_for_update().get(pk=branch.pk)
     _require_active(branch, "reason")
-    reason = normalize_text(reason)
+    reason = clean_text(reason)
     errors: dict = {}
     if not reason:
         _add(errors, "reason", DISSOLVE_REASON_REQUIRED_MESSAGE)
@@ -541,7 +542,7 @@ def meeting_record(
     if not can_record_meetings(actor, branch):
         raise PermissionDenied
     branch = Branch.objects.get(pk=branch.pk)
-    topic, minutes = normalize_text(topic), normalize_text(minutes)
+    topic, minutes = clean_text(topic), clean_text(minutes)
     attendees = list({member.pk: member for member in attendees}.values())
     errors: dict = {}
     if held_on > timezone.localdate():
@@ -620,12 +621,12 @@ def instructor_assign(
     """Assign a Party-building instructor (党建指导员) to an organisation."""
     if not can_manage_instructors(actor, organization):
         raise PermissionDenied
-    instructor_name = normalize_text(instructor_name) or (person.name if person else "")
-    unit = normalize_text(unit)
+    instructor_name = clean_name(instructor_name) or (person.name if person else "")
+    unit = clean_name(unit)
     errors: dict = {}
     if not instructor_name:
         _add(errors, "instructor_name", INSTRUCTOR_NAME_REQUIRED_MESSAGE)
-    phone = normalize_text(instructor_phone)
+    phone = clean_text(instructor_phone)
     if phone:
         try:
             phone = validate_mobile(phone)
@@ -675,7 +676,7 @@ def instructor_end(
     if not can_manage_instructors(actor, assignment.organization):
         raise PermissionDenied
     assignment = InstructorAssignment.objects.select_for_update().get(pk=assignment.pk)
-    reason = normalize_text(reason)
+    reason = clean_text(reason)
     errors: dict = {}
     if assignment.ended_on is not None:
         _add(errors, "ended_on", INSTRUCTOR_ENDED_MESSAGE)

@@ -123,6 +123,7 @@ def rule_label(code: str) -> str:
 def ensure_scheme(year: int):
     """The scheme of the year, created from the previous year's (or the defaults) if missing."""
     from django.db import transaction
+    from simple_history.utils import bulk_create_with_history
 
     from scoring.models import Rule, Scheme
 
@@ -148,17 +149,21 @@ def ensure_scheme(year: int):
         # The previous year's rules, then the catalogue's codes it lacks, at their defaults.
         present = {rule.code for rule in sources}
         sources += [rule for rule in DEFAULT_RULES if rule.code not in present]
-        Rule.objects.bulk_create(
-            Rule(
-                scheme=scheme,
-                code=rule.code,
-                indicator=rule.indicator,
-                points=rule.points,
-                per=rule.per,
-                cap=rule.cap,
-                enabled=getattr(rule, "enabled", True),
-            )
-            for rule in sources
+        # With their initial history rows: the scheme page shows each rule's changes.
+        bulk_create_with_history(
+            [
+                Rule(
+                    scheme=scheme,
+                    code=rule.code,
+                    indicator=rule.indicator,
+                    points=rule.points,
+                    per=rule.per,
+                    cap=rule.cap,
+                    enabled=getattr(rule, "enabled", True),
+                )
+                for rule in sources
+            ],
+            Rule,
         )
     return scheme
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
-from core.identifiers import normalize_text
+from core.text import CleanTextField
 from venues.models import OpeningHours
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -22,13 +22,6 @@ MONTH_FORMAT_MESSAGE = _("Enter a month as YYYY-MM.")
 def aware(day: datetime.date, time: datetime.time) -> datetime.datetime:
     """Combine a local date and time into an aware datetime of the current time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, time))
-
-
-class NormalizedCharField(forms.CharField):
-    """A text field normalised with NFKC and trimmed, as every text input of the registry."""
-
-    def to_python(self, value):
-        return normalize_text(super().to_python(value) or "")
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):
@@ -49,7 +42,7 @@ class BookingForm(BootstrapFormMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=_("Start time"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("End time"), widget=TIME_WIDGET)
-    purpose = NormalizedCharField(label=_("Purpose"), max_length=200)
+    purpose = CleanTextField(label=_("Purpose"), max_length=200)
     expected_attendance = forms.IntegerField(
         label=_("Expected attendance"), min_value=1, max_value=32767
     )
@@ -85,7 +78,7 @@ class BookingSeriesForm(BootstrapFormMixin, forms.Form):
     end_time = forms.TimeField(label=_("End time"), widget=TIME_WIDGET)
     first_date = forms.DateField(label=_("First date"), widget=DATE_WIDGET)
     last_date = forms.DateField(label=_("Last date"), widget=DATE_WIDGET)
-    purpose = NormalizedCharField(label=_("Purpose"), max_length=200)
+    purpose = CleanTextField(label=_("Purpose"), max_length=200)
     expected_attendance = forms.IntegerField(
         label=_("Expected attendance"), min_value=1, max_value=32767
     )
@@ -111,7 +104,7 @@ class BookingSeriesForm(BootstrapFormMixin, forms.Form):
 class ReasonForm(BootstrapFormMixin, forms.Form):
     """The reason for rejecting or cancelling a booking (always required)."""
 
-    reason = NormalizedCharField(label=_("Reason"), max_length=200)
+    reason = CleanTextField(label=_("Reason"), max_length=200)
 
 
 class BookingMoveForm(BootstrapFormMixin, forms.Form):

@@ -19,8 +19,8 @@ from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.identifiers import normalize_text
 from core.services import audit_record
+from core.text import clean_text
 from orgs.models import Organization
 from venues import rules
 from venues.models import Booking, BookingSeries, Closure, OpeningHours, Room
@@ -319,7 +319,7 @@ def booking_create(
 ) -> Booking:
     """Book a room for an organisation: pending if the room needs approval, else confirmed."""
     _check_actor(actor=actor, room=room, organization=organization)
-    purpose = normalize_text(purpose or "")
+    purpose = clean_text(purpose)
     _check_shape(
         room=room, start=start, end=end, expected_attendance=expected_attendance, purpose=purpose
     )
@@ -446,7 +446,7 @@ def booking_series_preview(
         first_date=first_date,
         last_date=last_date,
         expected_attendance=expected_attendance,
-        purpose=normalize_text(purpose or ""),
+        purpose=clean_text(purpose),
     )
     return {"free": free, "conflicts": conflicts}
 
@@ -477,7 +477,7 @@ def booking_series_create(
 ) -> tuple[BookingSeries, list[Booking], list[dict]]:
     """Book the room every week; with conflicts, book the free dates only or none at all."""
     _check_actor(actor=actor, room=room, organization=organization)
-    purpose = normalize_text(purpose or "")
+    purpose = clean_text(purpose)
     free, conflicts = _plan_series(
         room=room,
         organization=organization,
@@ -601,7 +601,7 @@ def booking_approve(*, actor, booking: Booking) -> Booking:
 def booking_reject(*, actor, booking: Booking, reason: str) -> Booking:
     """Refuse a pending booking with a reason; its slot becomes free."""
     _require(can_approve(actor, booking))
-    reason = normalize_text(reason or "")
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": [ValidationError(REASON_REQUIRED, code="required")]})
     return _decide(
@@ -617,7 +617,7 @@ def booking_reject(*, actor, booking: Booking, reason: str) -> Booking:
 def booking_cancel(*, actor, booking: Booking, reason: str) -> Booking:
     """Cancel a pending or confirmed booking before it starts; its slot becomes free."""
     _require(can_cancel(actor, booking))
-    reason = normalize_text(reason or "")
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": [ValidationError(REASON_REQUIRED, code="required")]})
     current = _lock(booking)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from core.identifiers import normalize_text
+from core.text import match_key
 
 ORGANIZATIONS = "organizations"
 MEMBERS = "members"
@@ -312,7 +312,7 @@ def normalize_header(value) -> str:
     """Reduce a header cell to a comparable key: NFKC, no brackets, stars or spaces."""
     if value is None:
         return ""
-    text = normalize_text(str(value))
+    text = match_key(str(value))
     text = text.replace("必填", "")
     stripped = _BRACKETS_RE.sub("", text)
     # "社区（村）" loses the bracket; keep its content when nothing else is left
@@ -330,7 +330,7 @@ def _synonym_index(fields) -> dict[str, str]:
 
 # Bracketed parts are kept in the index too ("所属社区（村）" -> "所属社区村").
 def _full_key(value: str) -> str:
-    return _DROP_RE.sub("", re.sub(r"[()\[\]（）【】]", "", normalize_text(value))).lower()
+    return _DROP_RE.sub("", re.sub(r"[()\[\]（）【】]", "", match_key(value))).lower()
 
 
 def _indexes():

@@ -22,11 +22,11 @@ from accounts.scoping import scope_for
 from areas.models import Community
 from core.identifiers import (
     normalize_credit_code,
-    normalize_text,
     validate_credit_code,
     validate_id_number,
 )
 from core.masking import mask_id_number
+from core.text import clean_name, match_key
 from exports.importing import headers, values
 from exports.importing.reader import Sheet
 from orgs.models import Category, Membership, Organization, Person
@@ -169,11 +169,11 @@ def _allowed(choices: dict) -> str:
 
 def category_key(text) -> str:
     """Compare category names loosely: 文体娱乐类, 文体娱乐 and ＂文体 娱乐类＂ are one."""
-    return re.sub(r"\s", "", normalize_text(str(text))).removesuffix("类")
+    return re.sub(r"\s", "", match_key(str(text))).removesuffix("类")
 
 
 def _choice_key(text) -> str:
-    return re.sub(r"\s", "", normalize_text(str(text))).upper()
+    return re.sub(r"\s", "", match_key(str(text))).upper()
 
 
 def column_decider():
@@ -335,7 +335,7 @@ class _Areas:
         self.by_code = {c.code: c for c in self.communities}
         self.by_name: dict[str, list[Community]] = {}
         for community in self.communities:
-            self.by_name.setdefault(normalize_text(community.name), []).append(community)
+            self.by_name.setdefault(match_key(community.name), []).append(community)
         self.categories = {c.name: c for c in Category.objects.filter(is_active=True)}
         self.category_keys = {category_key(name): c for name, c in self.categories.items()}
 
@@ -347,7 +347,7 @@ class _Areas:
         )
 
     def community(self, text: str, township_text: str = "", *, scoped: bool) -> Community:
-        value = normalize_text(text).replace(" ", "")
+        value = match_key(text).replace(" ", "")
         if value.isdigit() and len(value) == 12:
             found = [self.by_code[value]] if value in self.by_code else []
         else:
@@ -355,7 +355,7 @@ class _Areas:
         if not found:
             raise values.CellProblem(str(COMMUNITY_UNKNOWN_MESSAGE) % {"value": text[:30]})
         if township_text:
-            township = normalize_text(township_text)
+            township = match_key(township_text)
             matching = [c for c in found if township in (c.township.name, c.township.code)]
             if not matching:
                 raise values.CellProblem(
@@ -596,6 +596,8 @@ class _Validator:
                 data["category"] = self.areas.category(category)
             except values.CellProblem as problem:
                 self.error(sheet, row, "category", problem.message)
+        # Names tidied and prose kept as typed, as the ledger form stores them.
+        data = org_services.normalize_organization_fields(data)
         return {key: value for key, value in data.items() if value not in (None, "")}
 
     def _id_number(self, sheet: Sheet, row: int, cells: dict, key: str) -> str:
@@ -750,7 +752,7 @@ class _Validator:
         existing_person = self._people.get(id_number)
         while existing_person is not None and existing_person.merged_into_id:
             existing_person = existing_person.merged_into
-        if existing_person is not None and normalize_text(existing_person.name) != name:
+        if existing_person is not None and match_key(existing_person.name) != match_key(name):
             visible = Person.objects.visible_to(self.actor).filter(pk=existing_person.pk).exists()
             message = (
                 people_services.NAME_MISMATCH_VISIBLE_MESSAGE % {"name": existing_person.name}
@@ -820,7 +822,7 @@ class _Validator:
     def _leader(self, sheet: Sheet, org_row: OrgRow) -> None:
         """Plan the leader named in an organisations row as a person with a leader membership."""
         id_number = org_row.leader_id_number
-        name = normalize_text(org_row.data.get("leader_name") or self._existing_leader(org_row))
+        name = clean_name(org_row.data.get("leader_name") or self._existing_leader(org_row))
         if not name:
             return
         member_key = (id(org_row), id_number)
@@ -931,7 +933,7 @@ class _Validator:
 
     def _member_data(self, sheet: Sheet, row: int, cells: dict) -> dict:
         text = lambda key: self._cell_value(sheet, row, cells, key, values.as_text) or ""  # noqa: E731
-        result = {"org_name": text("organization"), "org_code": ""}
+        result = {"org_name": clean_name(text("organization")), "org_code": ""}
         code = self._cell_value(
             sheet,
             row,
@@ -1009,7 +1011,7 @@ def _already_member(existing_person, person: dict, members_now: list) -> bool:
     if person.get("id_number"):
         return False
     return any(
-        normalize_text(p.name) == person.get("name")
+        match_key(p.name) == match_key(person.get("name"))
         and (not person.get("mobile") or p.mobile == person.get("mobile"))
         and not p.id_number
         for p in members_now

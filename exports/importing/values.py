@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.datetime import from_excel
 
-from core.identifiers import normalize_text
+from core.text import clean_text, match_key
 
 FORMULA_MESSAGE = _(
     "This cell holds a formula (%(formula)s). Formulas are not imported, neither computed nor "
@@ -74,7 +74,11 @@ def _number_text(value) -> str:
 
 
 def as_text(cell) -> str:
-    """Return the cell as normalised text ("" when empty)."""
+    """Return the cell as text, as typed but trimmed ("" when empty).
+
+    Prose keeps its punctuation; names, identifiers and choices are tidied or compared by
+    the callers (clean_name, the identifier validators, match_key).
+    """
     if cell is None or cell.value is None:
         return ""
     check_cell(cell)
@@ -85,12 +89,12 @@ def as_text(cell) -> str:
         return value.isoformat()
     if isinstance(value, int | float):
         return _number_text(value)
-    return normalize_text(str(value))
+    return clean_text(value)
 
 
 def parse_date_text(text: str) -> date:
     """Parse the common Chinese spellings of a date; raise ValueError otherwise."""
-    text = normalize_text(text)
+    text = match_key(text)
     for pattern in _DATE_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
@@ -119,7 +123,7 @@ def as_date(cell, epoch=None) -> date | None:
             converted = from_excel(value, epoch) if epoch else from_excel(value)
             return converted.date() if isinstance(converted, datetime) else converted
         raise CellProblem(str(DATE_MESSAGE) % {"value": _number_text(value)})
-    text = normalize_text(str(value))
+    text = match_key(str(value))
     if not text:
         return None
     try:
@@ -136,7 +140,7 @@ def as_identifier(cell, *, numeric_message) -> str:
     value = cell.value
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise CellProblem(str(numeric_message))
-    text = normalize_text(str(value))
+    text = match_key(str(value))
     if _SCIENTIFIC_RE.fullmatch(text):
         raise CellProblem(str(numeric_message))
     return text
@@ -152,7 +156,7 @@ def as_choice(cell, choices: dict[str, str], allowed_label: str) -> str | None:
     text = as_text(cell)
     if not text:
         return None
-    key = re.sub(r"\s", "", text).upper()
+    key = re.sub(r"\s", "", match_key(text)).upper()
     if key in choices:
         return choices[key]
     raise CellProblem(str(CHOICE_MESSAGE) % {"value": text[:30], "allowed": allowed_label})

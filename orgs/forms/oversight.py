@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
-from core.identifiers import normalize_text
+from core.text import CleanTextField
 from orgs.models import AnnualInspection, CreditListing
 from orgs.services.merges import MERGE_SURVIVOR_IN_MERGED_MESSAGE
 from orgs.services.oversight import ZOMBIE_CLEAR, ZOMBIE_CONFIRM
@@ -20,13 +20,6 @@ class OrganizationChoiceField(forms.ModelChoiceField):
 class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.name}（{obj.community.name}）"
-
-
-class NormalizedCharField(forms.CharField):
-    """A text field normalised with NFKC and trimmed, as every text input of the ledger."""
-
-    def to_python(self, value):
-        return normalize_text(super().to_python(value) or "")
 
 
 class MergeSelectionForm(BootstrapFormMixin, forms.Form):
@@ -59,7 +52,7 @@ class MergeForm(MergeSelectionForm):
     """The confirmation of a merge: the chosen organisations, the date and the reason."""
 
     merged_on = forms.DateField(label=_("Merged on"), widget=DATE_WIDGET)
-    reason = NormalizedCharField(
+    reason = CleanTextField(
         label=_("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 2})
     )
 
@@ -75,14 +68,14 @@ class InspectionForm(BootstrapFormMixin, forms.Form):
         label=_("Conclusion"), choices=AnnualInspection.Conclusion.choices
     )
     inspected_on = forms.DateField(label=_("Inspected on"), required=False, widget=DATE_WIDGET)
-    notes = NormalizedCharField(
+    notes = CleanTextField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class CreditListingForm(BootstrapFormMixin, forms.Form):
     list_kind = forms.ChoiceField(label=_("List"), choices=CreditListing.Kind.choices)
-    reason = NormalizedCharField(label=_("Reason"), max_length=200)
+    reason = CleanTextField(label=_("Reason"), max_length=200)
     listed_on = forms.DateField(label=_("Listed on"), widget=DATE_WIDGET)
     needs_rectification = forms.BooleanField(
         label=_("Rectification needed"),
@@ -95,7 +88,7 @@ class CreditListingForm(BootstrapFormMixin, forms.Form):
 
 class CreditListingRemoveForm(BootstrapFormMixin, forms.Form):
     removed_on = forms.DateField(label=_("Removed on"), widget=DATE_WIDGET)
-    reason = NormalizedCharField(label=_("Reason for removal"), max_length=200)
+    reason = CleanTextField(label=_("Reason for removal"), max_length=200)
 
 
 class ZombieResolveForm(forms.Form):
@@ -105,4 +98,4 @@ class ZombieResolveForm(forms.Form):
             (ZOMBIE_CLEAR, _("Clear: the organisation is alive")),
         ]
     )
-    note = NormalizedCharField(label=_("Note"), max_length=200)
+    note = CleanTextField(label=_("Note"), max_length=200)

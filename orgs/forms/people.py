@@ -12,10 +12,10 @@ from core.forms import BootstrapFormMixin
 from core.identifiers import (
     birth_date_from_id,
     gender_from_id,
-    normalize_text,
     validate_id_number,
     validate_mobile,
 )
+from core.text import clean_name, clean_text, match_key
 from orgs.models import Membership, Person
 from orgs.permissions import can_see_sensitive
 from orgs.selectors.people import person_search
@@ -45,13 +45,13 @@ class CommunityChoiceField(forms.ModelChoiceField):
 
 def clean_id_number_value(value: str) -> str:
     """Normalise and check an ID number field; empty stays empty."""
-    value = normalize_text(value or "")
+    value = match_key(value)
     return validate_id_number(value) if value else ""
 
 
 def clean_mobile_value(value: str) -> str:
     """Normalise and check a mobile field; empty stays empty."""
-    value = normalize_text(value or "")
+    value = match_key(value)
     return validate_mobile(value) if value else ""
 
 
@@ -123,13 +123,13 @@ class PersonForm(PersonRulesMixin, BootstrapFormMixin, forms.ModelForm):
         self.fields["grid_community"].queryset = _communities()
 
     def clean_name(self):
-        return normalize_text(self.cleaned_data["name"])
+        return clean_name(self.cleaned_data["name"])
 
     def clean_party_relation_place(self):
-        return normalize_text(self.cleaned_data["party_relation_place"])
+        return clean_name(self.cleaned_data["party_relation_place"])
 
     def clean_notes(self):
-        return normalize_text(self.cleaned_data["notes"])
+        return clean_text(self.cleaned_data["notes"])
 
     def clean_id_number(self):
         id_number = clean_id_number_value(self.cleaned_data["id_number"])
@@ -202,10 +202,10 @@ class MembershipAddForm(PersonRulesMixin, BootstrapFormMixin, forms.Form):
         return clean_mobile_value(self.cleaned_data["mobile"])
 
     def clean_name(self):
-        return normalize_text(self.cleaned_data["name"])
+        return clean_name(self.cleaned_data["name"])
 
     def clean_party_relation_place(self):
-        return normalize_text(self.cleaned_data["party_relation_place"])
+        return clean_name(self.cleaned_data["party_relation_place"])
 
     def clean(self):
         cleaned_data = super().clean()
@@ -232,7 +232,7 @@ class MembershipEndForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_reason(self):
-        return normalize_text(self.cleaned_data["reason"])
+        return clean_text(self.cleaned_data["reason"])
 
 
 class MembershipRejoinForm(forms.Form):
@@ -246,7 +246,7 @@ class PersonMergeForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for the merge"), max_length=200)
 
     def clean_reason(self):
-        return normalize_text(self.cleaned_data["reason"])
+        return clean_text(self.cleaned_data["reason"])
 
 
 class PersonFilter(django_filters.FilterSet):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
@@ -27,6 +28,32 @@ _HISTORY_KINDS = {
     "~": HISTORY_KIND_CHANGED,
     "-": HISTORY_KIND_DELETED,
 }
+
+
+# Not shown as "what it held before" when an edit has no earlier record to compare with.
+_UNRECORDED_SKIP = frozenset({"id", "created_at", "updated_at"})
+
+
+class _Change(NamedTuple):
+    field: str
+    old: object
+    new: object
+
+
+def _values_without_earlier_record(record) -> list[_Change]:
+    """An edit with no earlier history row: every non-empty value it saved, shown as new.
+
+    Records written in bulk before every record had its initial history row have none; rather
+    than "saved without changes", the clerk sees what the record holds after this save.
+    """
+    changes = []
+    for field in record.instance_type._meta.concrete_fields:
+        if field.name in _UNRECORDED_SKIP or not hasattr(record, field.attname):
+            continue
+        value = getattr(record, field.attname)
+        if value not in (None, ""):
+            changes.append(_Change(field.name, None, value))
+    return changes
 
 
 def grade_expiry_cutoff(today: date) -> date:
@@ -160,21 +187,28 @@ def organization_history(*, organization: Organization, reveal: bool = False) ->
 def history_entries(records, *, reveal: bool = False, formatters=None) -> list[dict]:
     """Turn simple-history records (newest first) into entries for partials/_history.html.
 
-    Each entry is {when, who, kind, reason, changes: [{field, old, new}]}. Field names are the
-    model's verbose names, choices show their labels and foreign keys the related object.
+    Each entry is {when, who, kind, reason, earlier_unrecorded, changes: [{field, old, new}]}.
+    Field names are the model's verbose names, choices show their labels and foreign keys the
+    related object.
     Unless `reveal` is true, ID numbers and mobiles inside values are masked. The oldest
     record is compared with the one after it in `records`, so pass one record more than you
     show when the list is cut. `formatters` maps a field name to a function that renders its
-    values instead (e.g. a birth date shown only as its year).
+    values instead (e.g. a birth date shown only as its year). An edit with no record before
+    it (a row written in bulk without its initial history row) lists the values it saved, with
+    `earlier_unrecorded` set so the page says the earlier values were not recorded.
     """
     formatters = formatters or {}
     records = list(records)
     deltas = []
+    unrecorded = set()
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
         kind = _HISTORY_KINDS.get(record.history_type, HISTORY_KIND_CHANGED)
-        if previous is None or kind == HISTORY_KIND_CREATED:
+        if kind != HISTORY_KIND_CHANGED:
             deltas.append((record, kind, []))
+        elif previous is None:
+            unrecorded.add(record.history_id)
+            deltas.append((record, kind, _values_without_earlier_record(record)))
         else:
             deltas.append((record, kind, record.diff_against(previous).changes))
     labels = _related_labels(deltas)
@@ -189,6 +223,7 @@ def history_entries(records, *, reveal: bool = False, formatters=None) -> list[d
                 "who": record.history_user,
                 "kind": kind,
                 "reason": record.history_change_reason or "",
+                "earlier_unrecorded": record.history_id in unrecorded,
                 "changes": [
                     {
                         "field": str(model._meta.get_field(change.field).verbose_name),

@@ -13,8 +13,8 @@ from core.identifiers import (
     birth_date_from_id,
     normalize_id_number,
     normalize_mobile,
-    normalize_text,
 )
+from core.text import clean_name
 from orgs.models import Membership, Organization, Person
 from orgs.permissions import can_see_sensitive
 from orgs.selectors.organizations import record_history
@@ -53,7 +53,7 @@ def full_number_refusal(*, user, query: str) -> str:
     """The refusal when the query is a full ID number or mobile the user may not search by."""
     if can_see_sensitive(user):
         return ""
-    query = normalize_text(query or "")
+    query = clean_name(query or "")
     if len(normalize_id_number(query)) == 18:
         return str(FULL_NUMBER_SEARCH_REFUSED)
     mobile = normalize_mobile(query)
@@ -66,7 +66,7 @@ def person_search(queryset: QuerySet[Person], query: str, *, user) -> QuerySet[P
     """Narrow people by a name fragment, the last 4 digits of an ID number or mobile, or (for
     roles that may see them) a full ID number or mobile: a full number must not confirm whose
     it is to a role that cannot reveal it, so from them it matches nothing."""
-    query = normalize_text(query)
+    query = clean_name(query)
     if not query:
         return queryset
     if full_number_refusal(user=user, query=query):

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.identifiers import normalize_text
 from core.services import audit_record
+from core.text import clean_text
 from orgs.models import Membership, Merge, Organization
 from orgs.permissions import can_merge
 from orgs.services.oversight import in_ledger_language
@@ -252,7 +252,7 @@ def organization_merge(
     """Merge organisations into the survivor: their current members move, they point to it."""
     if not can_merge(actor):
         raise PermissionDenied
-    reason = normalize_text(reason)
+    reason = clean_text(reason)
     merged_ids = list(dict.fromkeys(organization.pk for organization in merged))
     # Lock the rows so that two merges of the same organisations cannot interleave.
     locked = Organization.objects.select_for_update().in_bulk([survivor.pk, *merged_ids])

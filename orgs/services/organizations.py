@@ -13,9 +13,9 @@ from core.identifiers import (
     is_civil_affairs_code,
     normalize_credit_code,
     normalize_mobile,
-    normalize_text,
 )
 from core.services import audit_record, field_changes
+from core.text import clean_name, clean_text
 from orgs.models import Organization
 from orgs.permissions import can_create_organization
 from orgs.selectors.organizations import (
@@ -93,10 +93,15 @@ LEDGER_KEEPER_MESSAGE = _(
 
 _CREDIT_CODE_FIELD = "credit_code"
 _MOBILE_FIELD = "leader_phone"
+# Names of the organisation, its leader and the bodies over it: tidied by clean_name.
+# Every other text field is prose and keeps what the user typed (clean_text).
+ORGANIZATION_NAME_FIELDS = frozenset(
+    {"name", "short_name", "leader_name", "supervising_unit", "registration_authority"}
+)
 
 
 def normalize_organization_fields(fields: dict) -> dict:
-    """Return the fields with text NFKC-normalised and trimmed, identifiers compacted."""
+    """Return the fields with names tidied, prose as typed (trimmed), identifiers compacted."""
     normalized = dict(fields)
     for name, value in fields.items():
         if not isinstance(value, str):
@@ -105,8 +110,10 @@ def normalize_organization_fields(fields: dict) -> dict:
             normalized[name] = normalize_credit_code(value)
         elif name == _MOBILE_FIELD:
             normalized[name] = normalize_mobile(value)
+        elif name in ORGANIZATION_NAME_FIELDS:
+            normalized[name] = clean_name(value)
         else:
-            normalized[name] = normalize_text(value)
+            normalized[name] = clean_text(value)
     return normalized
 
 

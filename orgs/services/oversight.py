@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.scoping import scope_for
-from core.identifiers import normalize_text
 from core.services import audit_record
+from core.text import clean_text
 from orgs import rules
 from orgs.models import AnnualInspection, CreditListing, Membership, Organization, ZombieFlag
 
@@ -165,7 +165,7 @@ def inspection_record(
         year=year,
         conclusion=conclusion,
         inspected_on=inspected_on,
-        notes=normalize_text(notes),
+        notes=clean_text(notes),
         recorded_by=actor,
     )
     inspection.full_clean()
@@ -210,7 +210,7 @@ def credit_listing_add(
     """Put an organisation on a credit list; a new abnormal listing supersedes the one in force."""
     if not can_manage_credit_listings(actor):
         raise PermissionDenied
-    reason = normalize_text(reason)
+    reason = clean_text(reason)
     errors: dict = {}
     if not organization.is_active:
         _add(errors, NON_FIELD_ERRORS, CREDIT_ORGANIZATION_INACTIVE_MESSAGE, name=organization.name)
@@ -282,7 +282,7 @@ def credit_listing_remove(
     listing = (
         CreditListing.objects.select_for_update().select_related("organization").get(pk=listing.pk)
     )
-    reason = normalize_text(reason)
+    reason = clean_text(reason)
     errors: dict = {}
     if listing.removed_on is not None:
         _add(
@@ -457,7 +457,7 @@ def zombie_resolve(*, actor, flag: ZombieFlag, action: str, note: str) -> Zombie
         raise PermissionDenied
     flag = ZombieFlag.objects.select_for_update().select_related("organization").get(pk=flag.pk)
     organization = flag.organization
-    note = normalize_text(note)
+    note = clean_text(note)
     errors: dict = {}
     if flag.state != ZombieFlag.State.OPEN:
         _add(errors, NON_FIELD_ERRORS, ZOMBIE_ALREADY_RESOLVED_MESSAGE)

@@ -16,12 +16,12 @@ from accounts.scoping import scope_for
 from core.identifiers import (
     birth_date_from_id,
     gender_from_id,
-    normalize_text,
     validate_id_number,
     validate_mobile,
 )
 from core.masking import mask_id_number, mask_mobile
 from core.services import audit_record, field_changes
+from core.text import clean_name, clean_text, match_key
 from orgs.models import Membership, Organization, Person, PersonMerge
 from orgs.permissions import can_see_sensitive
 
@@ -83,7 +83,10 @@ PERSON_FIELDS = (
     "grid_community",
     "notes",
 )
+# Names (the person's, the place holding their Party relation) are tidied by clean_name; notes
+# are prose and keep what the user typed.
 TEXT_FIELDS = ("name", "party_relation_place", "notes")
+NAME_FIELDS = frozenset({"name", "party_relation_place"})
 # Values never written in clear into the audit log.
 SENSITIVE_FIELDS = {"id_number": mask_id_number, "mobile": mask_mobile}
 GENDER_FROM_ID = {"男": Person.Gender.MALE, "女": Person.Gender.FEMALE}
@@ -166,7 +169,8 @@ def clean_person_data(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list] = {}
     for field in TEXT_FIELDS:
         if field in data:
-            data[field] = normalize_text(data[field] or "")
+            clean = clean_name if field in NAME_FIELDS else clean_text
+            data[field] = clean(data[field])
     if data.get("id_number"):
         try:
             data["id_number"] = validate_id_number(data["id_number"])
@@ -304,7 +308,7 @@ def membership_add(
     if person is not None:
         while person.merged_into_id:
             person = person.merged_into
-        if normalize_text(person.name) != data.get("name", ""):
+        if match_key(person.name) != match_key(data.get("name", "")):
             visible = Person.objects.visible_to(actor).filter(pk=person.pk).exists()
             message = (
                 NAME_MISMATCH_VISIBLE_MESSAGE % {"name": person.name}
@@ -377,7 +381,7 @@ def membership_end(*, actor, membership: Membership, left_on: date, reason: str)
     _require_editable_organization(actor, membership.organization)
     if not membership.is_current:
         raise ValidationError({NON_FIELD_ERRORS: MEMBERSHIP_ALREADY_ENDED_MESSAGE})
-    reason = normalize_text(reason or "")
+    reason = clean_text(reason)
     errors = {}
     if left_on > timezone.localdate():
         errors["left_on"] = LEFT_IN_FUTURE_MESSAGE
@@ -490,7 +494,7 @@ def person_merge(*, actor, kept: Person, merged: Person, reason: str) -> PersonM
     locked = Person.objects.select_for_update().in_bulk([kept.pk, merged.pk])
     kept, merged = locked[kept.pk], locked[merged.pk]
     check_person_merge(kept=kept, merged=merged)
-    reason = normalize_text(reason or "")
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": MERGE_REASON_REQUIRED_MESSAGE})
 

@@ -40,7 +40,6 @@ from core.identifiers import (
     normalize_credit_code,
     normalize_id_number,
     normalize_mobile,
-    normalize_text,
     validate_credit_code,
     validate_id_number,
     validate_mobile,
@@ -191,34 +190,6 @@ def test_checksum_messages_do_not_reveal_the_expected_check_character() -> None:
     error = rejection(validate_credit_code, "91350100M000100Y44")
     assert error.messages == [CREDIT_CODE_CHECKSUM_MESSAGE]
     assert error.params is None
-
-
-# --- normalize_text ---
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("abc", "abc"),
-        ("  abc  ", "abc"),
-        ("\t\n abc \r\n", "abc"),
-        ("\u3000abc\u3000", "abc"),
-        ("\ufeffabc\u200b", "abc"),
-        ("ab\u200bc", "abc"),
-        ("\u2060abc", "abc"),
-        ("１２３４５６７８９０", "1234567890"),
-        ("ＡＢＣｘｙｚ", "ABCxyz"),
-        ("\u3000 \u200b１３８\u3000", "138"),
-        ("临海市 志愿者协会", "临海市 志愿者协会"),
-        ("（临海）", "(临海)"),
-        ("", ""),
-        ("\u3000\u200b ", ""),
-    ],
-)
-def test_normalize_text_applies_nfkc_and_strips_whitespace_and_zero_width(
-    raw: str, expected: str
-) -> None:
-    assert normalize_text(raw) == expected
 
 
 # --- Resident ID number: check character ---

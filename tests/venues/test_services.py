@@ -105,12 +105,13 @@ def test_room_needing_approval_starts_pending(org_contact, county, approval_room
     assert booking.status == Booking.Status.PENDING
 
 
-def test_purpose_is_normalised(org_contact, county, room):
+def test_purpose_is_trimmed_and_kept_as_typed(org_contact, county, room):
+    purpose = "  \u200b排练，音响；时间：周末（上午）ＡＢ "
     booking = book(
-        org_contact, room, county.org_a1, at(SATURDAY, 14), at(SATURDAY, 15), purpose="  排练ＡＢ "
+        org_contact, room, county.org_a1, at(SATURDAY, 14), at(SATURDAY, 15), purpose=purpose
     )
 
-    assert booking.purpose == "排练AB"
+    assert booking.purpose == "排练，音响；时间：周末（上午）ＡＢ"
 
 
 # --- who may book for which organisation ---
