@@ -189,6 +189,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker and beat log through LOGGING below (masked JSON), not Celery's own root handler:
+# task failures quote their arguments and exceptions.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic jobs are declared here; beat copies them into django-celery-beat's tables.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
