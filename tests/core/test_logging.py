@@ -62,7 +62,8 @@ def test_numbers_inside_quoted_urls_are_masked():
     )
 
     assert mask_sensitive_text(line) == (
-        '"GET /accounts/login/?next=/orgs/people/%3Fq%3D110***********002X%2520138****5678 HTTP/1.1"'
+        '"GET /accounts/login/?next=/orgs/people/'
+        '%3Fq%3D110***********002X%2520138****5678 HTTP/1.1"'
     )
 
 
