@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "accounts.middleware.RegistryLoginRequiredMiddleware",
     "accounts.middleware.ReadOnlyRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A dead Celery broker answers a 503 page saying so (core.enqueue), not a 500.
+    "core.enqueue.BrokerUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
