@@ -1,0 +1,17 @@
+"""Stopping the clock for tests that seed once and read many times."""
+
+import datetime
+from contextlib import contextmanager
+
+import time_machine
+
+
+@contextmanager
+def frozen_clock(at: datetime.datetime | None = None):
+    """Stop the clock at `at` (by default wherever it is now, REGISTRY_TEST_NOW included).
+
+    A demo seeded at one instant and checked a minute later would see a booking start, or a
+    quarter turn, in between: the seed and the tests that read it share one instant instead.
+    """
+    with time_machine.travel(at or datetime.datetime.now(datetime.UTC), tick=False):
+        yield
