@@ -3,6 +3,7 @@
 import datetime
 from contextlib import contextmanager
 
+import pytest
 import time_machine
 
 
@@ -15,3 +16,19 @@ def frozen_clock(at: datetime.datetime | None = None):
     """
     with time_machine.travel(at or datetime.datetime.now(datetime.UTC), tick=False):
         yield
+
+
+def pinned_clock(moment: datetime.datetime):
+    """An autouse fixture that runs each test of a module at `moment`, the clock stopped.
+
+    For modules that read the date once at import (`TODAY = timezone.localdate()`): without it,
+    a run that passes midnight (or a quarter's first hour) between import and test compares
+    yesterday's constants with today's pages.
+    """
+
+    @pytest.fixture(autouse=True)
+    def _pinned_clock():
+        with time_machine.travel(moment, tick=False):
+            yield
+
+    return _pinned_clock

@@ -14,12 +14,16 @@ from activities.models import VerificationStatus
 from dashboards import selectors
 from orgs.models import CreditListing, Organization, ZombieFlag
 from tests.activities.factories import ActivityFactory, MediationCaseFactory
+from tests.clock import pinned_clock
 from tests.dashboards.factories import QuarterScoreFactory
 from tests.orgs.factories import CategoryFactory, MembershipFactory, OrganizationFactory
 from tests.party_branches.factories import BranchFactory
 from tests.venues.factories import BookingFactory, RoomFactory, ServiceCenterFactory
 
-TODAY = timezone.localdate()
+# Each test runs at the instant the module was imported (see tests/clock.py).
+NOW = timezone.now()
+TODAY = timezone.localdate(NOW)
+_clock = pinned_clock(NOW)
 THIS_MONTH = TODAY.month
 
 
