@@ -122,3 +122,13 @@ def test_an_account_without_a_role_gets_no_menu_and_the_no_role_message(db, clie
     assert NO_ROLE in home
     assert reverse("dashboards:overview") not in home
     assert reverse("orgs:organization_list") not in home
+
+
+def test_a_bad_username_is_refused_with_the_models_message_not_as_a_weak_password(db, monkeypatch):
+    monkeypatch.setenv(create_admin.PASSWORD_ENV, STRONG)
+
+    with pytest.raises(CommandError) as raised:
+        run("--username", "bad name!", "--name", "王五", "--no-input")
+
+    assert not str(raised.value).startswith("密码未被接受")
+    assert not User.objects.filter(name="王五").exists()

@@ -15,17 +15,14 @@ import os
 import sys
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.roles import Role
-from core.services import audit_record
+from accounts.services import create_county_admin
 
 PASSWORD_ENV = "CREATE_ADMIN_PASSWORD"  # noqa: S105 (a variable name)
 USERNAME_TAKEN = gettext_lazy("An account named “%(username)s” already exists.")
@@ -70,29 +67,14 @@ class Command(BaseCommand):
             if User.objects.filter(username__iexact=username).exists():
                 raise CommandError(str(USERNAME_TAKEN % {"username": username}))
             password = self._password(password_stdin=password_stdin, interactive=interactive)
-            user = User(
-                username=username,
-                name=name,
-                role=Role.COUNTY_ADMIN,
-                is_staff=True,
-                is_superuser=True,
-            )
             try:
-                validate_password(password, user)
+                create_county_admin(actor=None, username=username, name=name, password=password)
             except ValidationError as error:
+                if hasattr(error, "error_dict"):  # the account's fields (e.g. the username)
+                    raise CommandError(" ".join(error.messages)) from None
                 raise CommandError(
                     str(WEAK_PASSWORD % {"reasons": "".join(error.messages)})
                 ) from None
-            user.set_password(password)
-            with transaction.atomic():
-                user.full_clean()
-                user.save()
-                audit_record(
-                    actor=user,
-                    action="accounts.create_admin",
-                    obj=user,
-                    summary=f"{user.username} {Role.COUNTY_ADMIN.label}",
-                )
             self.stdout.write(str(CREATED % {"username": username, "name": name}))
 
     def _password(self, *, password_stdin: bool, interactive: bool) -> str:
