@@ -21,4 +21,5 @@ RUN SECRET_KEY=build-only-$(python -c "import secrets; print(secrets.token_urlsa
     && mkdir -p /app/media /app/var && chown registry /app/media /app/var
 USER registry
 EXPOSE 8000
-CMD ["gunicorn", "registry.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py sends the access log through the masking logging (no full ID or mobile).
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "registry.wsgi"]

@@ -82,7 +82,7 @@ def menu_for(user) -> list[dict]:
     """Return the menu entries the user's role may open."""
     if not user.is_authenticated:
         return []
-    role = Role.COUNTY_ADMIN if user.is_superuser and not user.role else user.role
+    role = user.effective_role
     return [
         {
             "label": entry.label,

@@ -90,6 +90,23 @@ class User(AbstractUser):
         return self.name or self.username
 
     @property
+    def effective_role(self) -> str:
+        """The role the registry treats the account as having.
+
+        A superuser without a role (made by `createsuperuser`) acts as a county administrator
+        everywhere (menu, scope, permissions, the role shown), so that what it is told and
+        what it may open agree; any other account without a role has none.
+        """
+        if self.is_superuser and not self.role:
+            return Role.COUNTY_ADMIN
+        return self.role
+
+    @property
+    def effective_role_label(self) -> str:
+        role = self.effective_role
+        return str(Role(role).label) if role else ""
+
+    @property
     def is_county_wide(self) -> bool:
         return self.is_superuser or self.role in COUNTY_WIDE_ROLES
 

@@ -51,7 +51,7 @@ def scope_for(user) -> Scope:
         community_id = user.organization.community_id
         township_id = user.organization.community.township_id
     scope = Scope(
-        role=user.role,
+        role=user.effective_role,
         county_wide=user.is_county_wide,
         read_only=user.is_read_only,
         township_id=township_id,

@@ -2,9 +2,12 @@
 
 import re
 
+# A percent-escape (once or twice encoded, as in `?next=/x/%3Fq%3D...`) also starts a number:
+# access log lines quote URLs.
+_AFTER_ESCAPE = r"(?<=%[0-9A-Fa-f]{2})|(?<=%25[0-9A-Fa-f]{2})"
 # An 18-character resident ID number not glued to other letters or digits.
-ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+ID_NUMBER_RE = re.compile(rf"(?:{_AFTER_ESCAPE}|(?<![0-9A-Za-z]))(\d{{17}}[\dXx])(?![0-9A-Za-z])")
+MOBILE_RE = re.compile(rf"(?:{_AFTER_ESCAPE}|(?<!\d))(1[3-9]\d{{9}})(?!\d)")
 
 
 def mask_id_number(value: str) -> str:

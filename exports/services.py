@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from kombu.exceptions import OperationalError
 
+from core.enqueue import QUEUE_UNAVAILABLE, BrokerUnavailable, enqueue
 from core.services import audit_record
 from exports.models import ExportJob, export_scope_key
 from exports.registry import Ledger, as_querydict, build_ledger, stored_filters
@@ -25,9 +25,6 @@ from orgs.permissions import can_see_sensitive
 
 logger = logging.getLogger(__name__)
 
-EXPORT_UNAVAILABLE = gettext_lazy(
-    "The export service is temporarily unavailable, please try again later."
-)
 EXPORT_FAILED = gettext_lazy("The export failed; please try again or ask the administrator.")
 EXPORT_EXPIRED = gettext_lazy(
     "This export has expired and its file was deleted: exports are kept for %(hours)s hours. "
@@ -40,10 +37,6 @@ TOO_MANY_RUNNING = gettext_lazy(
 MAX_ACTIVE_PER_USER = 3
 # A job "running" for longer than this was lost with its worker and may be run again.
 STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-
-
-class ExportUnavailable(Exception):
-    """The broker could not take the job: the page says to try again later."""
 
 
 def exports_root() -> Path:
@@ -97,15 +90,15 @@ def _enqueue(job: ExportJob) -> None:
     from exports.tasks import run_export_job
 
     try:
-        result = run_export_job.delay(job.pk)
-    except (OperationalError, OSError) as error:  # the broker is down or unreachable
-        logger.warning("export job %s could not be enqueued: %s", job.pk, error)
+        result = enqueue(run_export_job, job.pk)
+    except BrokerUnavailable:
+        # Not left "queued" forever: the job says why it never ran.
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED,
-            error=str(EXPORT_UNAVAILABLE),
+            error=str(QUEUE_UNAVAILABLE),
             finished_at=timezone.now(),
         )
-        raise ExportUnavailable(str(EXPORT_UNAVAILABLE)) from error
+        raise
     if result is not None and getattr(result, "id", None):
         ExportJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:50])
 

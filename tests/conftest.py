@@ -130,8 +130,36 @@ class SuiteLogScan:
 LOG_SCAN = SuiteLogScan()
 
 
+# REGISTRY_TEST_NOW=2026-04-01T00:30 runs the whole session at that clock (local time, Asia/
+# Shanghai, unless an offset is given), ticking from there: scripts/test-clocks runs the
+# time-sensitive modules at the hours where the calendar turns. Tests that pin their own time
+# (time_machine.travel) still do.
+TEST_NOW_ENV = "REGISTRY_TEST_NOW"
+_CLOCK = None
+
+
+def session_clock(value: str):
+    """The aware datetime REGISTRY_TEST_NOW names (naive values are Shanghai local time)."""
+    import datetime
+    import zoneinfo
+
+    moment = datetime.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    return moment
+
+
 def pytest_sessionstart(session):
+    global _CLOCK
+    import os
+
     LOG_SCAN.install()
+    value = os.environ.get(TEST_NOW_ENV, "").strip()
+    if value:
+        import time_machine
+
+        _CLOCK = time_machine.travel(session_clock(value), tick=True)
+        _CLOCK.start()
 
 
 def pytest_runtest_setup(item):
@@ -143,6 +171,8 @@ def pytest_runtest_setup(item):
 
 def pytest_sessionfinish(session, exitstatus):
     """Fail the run when any log line of the whole suite holds a full ID number."""
+    if _CLOCK is not None:
+        _CLOCK.stop()
     leaked = LOG_SCAN.full_id_numbers()
     if leaked:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -175,4 +205,8 @@ def pytest_report_header(config):
     import os
 
     broker = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-    return [f"registry: database={engine}, integration broker={broker}"]
+    lines = [f"registry: database={engine}, integration broker={broker}"]
+    if os.environ.get(TEST_NOW_ENV, "").strip():
+        clock = session_clock(os.environ[TEST_NOW_ENV].strip())
+        lines.append(f"registry: clock {clock.isoformat()} ({TEST_NOW_ENV}), ticking")
+    return lines

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from core.enqueue import BrokerUnavailable
 from exports import services
 from exports.models import ExportJob
 from exports.registry import KINDS, LIST_URLS, as_querydict, build_ledger, stored_filters
@@ -54,7 +55,7 @@ def export_create(request):
             job = services.export_job_create(actor=request.user, kind=kind, params=params)
         except ValidationError as error:
             context["errors"] = error.messages
-        except services.ExportUnavailable as error:
+        except BrokerUnavailable as error:  # the queue is down: the form says so, 503
             context["errors"] = [str(error)]
             status = 503
         else:

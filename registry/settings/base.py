@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "accounts.middleware.RegistryLoginRequiredMiddleware",
     "accounts.middleware.ReadOnlyRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A dead Celery broker answers a 503 page saying so (core.enqueue), not a 500.
+    "core.enqueue.BrokerUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -192,6 +194,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker and beat log through LOGGING below (masked JSON), not Celery's own root handler:
+# task failures quote their arguments and exceptions.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic jobs are declared here; beat copies them into django-celery-beat's tables.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {

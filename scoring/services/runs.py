@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.enqueue import QUEUE_UNAVAILABLE, BrokerUnavailable, enqueue
 from core.services import audit_record
 from party_branches.rules import format_quarter, shift_quarter
 from scoring import permissions
@@ -98,19 +99,19 @@ def request_recompute(
 
 
 def _enqueue(run_id: int) -> None:
+    """Hand the run to a worker; a dead broker fails the run with the reason and raises
+    BrokerUnavailable (the page answers 503)."""
     from scoring.tasks import run_ranking
 
     try:
-        result = run_ranking.delay(run_id)
-    except Exception as error:  # the broker is down: say so on the run, don't lose it
-        logger.exception("could not enqueue ranking run %s", run_id)
+        result = enqueue(run_ranking, run_id)
+    except BrokerUnavailable:
         RankingRun.objects.filter(pk=run_id, status=RankingRun.Status.QUEUED).update(
             status=RankingRun.Status.FAILED,
             finished_at=timezone.now(),
-            error=_("The job queue is unavailable; try again later. (%(error)s)")
-            % {"error": type(error).__name__},
+            error=str(QUEUE_UNAVAILABLE),
         )
-        return
+        raise
     if result is not None and getattr(result, "id", None):
         RankingRun.objects.filter(pk=run_id, task_id="").update(task_id=result.id[:50])
 

@@ -54,3 +54,24 @@ def test_log_lines_are_json_without_full_id_numbers(log_stream):
     assert ID_NUMBER not in stream.getvalue()
     assert ID_NUMBER.lower() not in stream.getvalue()
     assert "13812345678" not in stream.getvalue()
+
+
+def test_numbers_inside_quoted_urls_are_masked():
+    line = (
+        f'"GET /accounts/login/?next=/orgs/people/%3Fq%3D{ID_NUMBER}%2520{"13812345678"} HTTP/1.1"'
+    )
+
+    assert mask_sensitive_text(line) == (
+        '"GET /accounts/login/?next=/orgs/people/'
+        '%3Fq%3D110***********002X%2520138****5678 HTTP/1.1"'
+    )
+
+
+def test_celery_logs_through_the_masking_configuration():
+    from django.conf import settings
+
+    from registry.celery import app
+
+    assert app.conf.worker_hijack_root_logger is False
+    assert settings.LOGGING["root"]["handlers"] == ["stdout"]
+    assert settings.LOGGING["handlers"]["stdout"]["filters"] == ["mask_ids"]

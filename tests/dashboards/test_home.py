@@ -11,13 +11,17 @@ from django.utils import timezone
 from activities.models import VerificationStatus
 from orgs.models import AnnualInspection, CreditListing, Organization, ZombieFlag
 from tests.activities.factories import ActivityFactory, FeedbackFactory
+from tests.clock import pinned_clock
 from tests.dashboards.factories import QuarterScoreFactory, RankingRunFactory
 from tests.orgs.factories import OrganizationFactory
 from tests.party_branches.factories import BranchFactory, InstructorFactory, make_branch
 from tests.venues.factories import BookingFactory, RoomFactory, ServiceCenterFactory, open_every_day
 from venues.models import Booking
 
-TODAY = timezone.localdate()
+# Each test runs at the instant the module was imported (see tests/clock.py).
+NOW = timezone.now()
+TODAY = timezone.localdate(NOW)
+_clock = pinned_clock(NOW)
 
 
 def at(day, hour):

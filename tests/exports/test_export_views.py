@@ -5,9 +5,9 @@ from unittest import mock
 from urllib.parse import unquote
 
 import pytest
+import redis.exceptions
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from core.models import AuditEvent
 from exports.models import ExportJob
@@ -110,13 +110,15 @@ def test_bad_ledger_or_quarter_is_refused_in_chinese_and_no_job_made(county_admi
 
 def test_broker_down_answers_try_again_later_without_a_500(county, county_admin, client_as):
     client = client_as(county_admin)
+    # What the Redis transport raises when Redis is down (not a kombu OperationalError).
     with mock.patch(
-        "exports.tasks.run_export_job.delay", side_effect=OperationalError("connection refused")
+        "exports.tasks.run_export_job.apply_async",
+        side_effect=redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379"),
     ):
         response = request_export(client, ledger="orgs")
 
     assert response.status_code == 503
-    assert "导出服务暂时不可用，请稍后再试" in response.content.decode()
+    assert "后台任务队列暂时不可用，请稍后再试" in response.content.decode()
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.FAILED
 

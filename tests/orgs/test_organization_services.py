@@ -24,9 +24,13 @@ from orgs.services.organizations import (
     REGISTERED_IN_FUTURE_MESSAGE,
 )
 from tests.accounts.factories import UserFactory
+from tests.clock import pinned_clock
 from tests.orgs.factories import OrganizationFactory
 
-TODAY = timezone.localdate()
+# Each test runs at the instant the module was imported (see tests/clock.py).
+NOW = timezone.now()
+TODAY = timezone.localdate(NOW)
+_clock = pinned_clock(NOW)
 TOMORROW = TODAY + datetime.timedelta(days=1)
 
 

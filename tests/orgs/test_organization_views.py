@@ -16,9 +16,13 @@ from core.models import AuditEvent
 from orgs.models import CreditListing, Organization, ZombieFlag
 from orgs.services.organizations import GRADE_DATE_REQUIRED_MESSAGE
 from tests.accounts.factories import UserFactory
+from tests.clock import pinned_clock
 from tests.orgs.factories import CategoryFactory, MembershipFactory, OrganizationFactory
 
-TODAY = timezone.localdate()
+# Each test runs at the instant the module was imported (see tests/clock.py).
+NOW = timezone.now()
+TODAY = timezone.localdate(NOW)
+_clock = pinned_clock(NOW)
 LIST_URL = reverse("orgs:organization_list")
 
 

@@ -13,12 +13,13 @@ from accounts.models import User
 from party_branches.compliance import branch_compliance
 from party_branches.models import Branch, BranchMember, InstructorAssignment, Meeting
 from party_branches.rules import quarter_of, shift_quarter
+from tests.clock import frozen_clock
 
 
 @pytest.fixture(scope="module")
 def county_demo(django_db_setup, django_db_blocker):
     """Seed the demo county once for the module's read-only tests, and roll it back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with frozen_clock(), django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", stdout=StringIO())
         yield
         transaction.set_rollback(True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.demo import DemoContext
+from tests.clock import frozen_clock
 from venues import rules, selectors
 from venues.demo import seed_venues
 from venues.models import Booking, BookingSeries, Closure, OpeningHours, Room, ServiceCenter
@@ -20,7 +21,7 @@ from venues.models import Booking, BookingSeries, Closure, OpeningHours, Room, S
 @pytest.fixture(scope="class")
 def county_demo(django_db_setup, django_db_blocker):
     """Seed the demo county once for a class of read-only tests, and roll it back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with frozen_clock(), django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", stdout=StringIO())
         yield
         transaction.set_rollback(True)

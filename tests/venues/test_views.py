@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from tests.accounts.factories import UserFactory
+from tests.clock import pinned_clock
 from tests.orgs.factories import OrganizationFactory
 from tests.venues.factories import (
     BookingFactory,
@@ -19,7 +20,10 @@ from venues.forms import MONTH_FORMAT_MESSAGE, TIME_ORDER_MESSAGE
 from venues.models import Booking, BookingSeries, Closure
 from venues.services import SLOT_TAKEN
 
-TODAY = timezone.localdate()
+# Each test runs at the instant the module was imported (see tests/clock.py).
+NOW = timezone.now()
+TODAY = timezone.localdate(NOW)
+_clock = pinned_clock(NOW)
 NEXT_MONDAY = TODAY + datetime.timedelta(days=7 - TODAY.weekday())
 NEXT_SATURDAY = NEXT_MONDAY + datetime.timedelta(days=5)
 
