@@ -52,3 +52,19 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def migrated_frequencies(transactional_db):
+    """Restore the required frequencies that the data migration seeds.
+
+    A transactional test flushes every table when it ends, rows written by data migrations
+    included; a browser test that runs after one would find no required frequency at all.
+    """
+    from party_branches.models import RequiredFrequency
+    from party_branches.rules import DEFAULT_FREQUENCIES
+
+    for kind, (period, count) in DEFAULT_FREQUENCIES.items():
+        RequiredFrequency.objects.get_or_create(
+            kind=kind, defaults={"period": period, "count": count}
+        )

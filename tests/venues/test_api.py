@@ -667,8 +667,16 @@ def test_schema_documents_every_status_of_each_operation(tmp_path):
         ("GET", "/api/v1/rooms/{id}/"): {"200", "400", "401", "403", "404", "429"},
         ("GET", "/api/v1/bookings/"): {"200", "400", "401", "403", "404", "429"},
         ("GET", "/api/v1/bookings/{id}/"): {"200", "401", "403", "404", "429"},
-        ("POST", "/api/v1/bookings/"): {"201", "400", "401", "403", "409", "429"},
-        ("POST", "/api/v1/bookings/{id}/cancel/"): {"200", "400", "401", "403", "404", "429"},
+        ("POST", "/api/v1/bookings/"): {"201", "400", "401", "403", "409", "415", "429"},
+        ("POST", "/api/v1/bookings/{id}/cancel/"): {
+            "200",
+            "400",
+            "401",
+            "403",
+            "404",
+            "415",
+            "429",
+        },
     }
 
 
@@ -676,3 +684,12 @@ def test_extreme_booking_filters_answer_400_not_500(org_contact, room):
     response = api_as(org_contact).get(reverse("booking-list"), {"room": str(2**70)})
 
     assert response.status_code == 400
+
+
+def test_a_form_encoded_booking_answers_415_in_json(org_contact, room):
+    response = api_as(org_contact).post(
+        reverse("booking-list"), {"room": room.pk}, format="multipart"
+    )
+
+    assert response.status_code == 415
+    assert response["Content-Type"].startswith("application/json")

@@ -67,6 +67,9 @@ UNAUTHENTICATED = OpenApiResponse(
 )
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Not allowed for this user.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Missing or outside the user's area.")
+UNSUPPORTED_MEDIA = OpenApiResponse(
+    ErrorSerializer, description="The request body is not JSON (Content-Type: application/json)."
+)
 THROTTLED = OpenApiResponse(
     ErrorSerializer,
     description="Too many requests (per user, or per address without one); see Retry-After.",
@@ -275,6 +278,7 @@ class BookingViewSet(
                     ConflictSerializer,
                     description="The slot is taken: the message names the conflicting booking.",
                 ),
+                415: UNSUPPORTED_MEDIA,
             }
         ),
     )
@@ -301,6 +305,7 @@ class BookingViewSet(
                     description="Field errors: the booking has started, or a reason is missing.",
                 ),
                 404: NOT_FOUND,
+                415: UNSUPPORTED_MEDIA,
             }
         ),
     )
