@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from venues import permissions, selectors, services
@@ -16,6 +17,13 @@ from venues.forms import BookingForm, BookingMoveForm, BookingSeriesForm, Reason
 from venues.models import Booking, OpeningHours
 
 PAGE_SIZE = 25
+# Messages of the bulk decision (module constants so tests assert the exact text).
+BULK_NOTHING_CHOSEN = _lazy("Choose at least one booking.")
+BULK_REASON_REQUIRED = _lazy("Give one reason for rejecting the chosen bookings.")
+BULK_NOT_IN_QUEUE = _lazy("It no longer awaits your approval.")
+BULK_APPROVED = _lazy("%(count)d approved.")
+BULK_REJECTED = _lazy("%(count)d rejected.")
+BULK_FAILED = _lazy("%(count)d could not be decided: %(reasons)s")
 MARK_ACTIONS = {"used": services.booking_mark_used, "no_show": services.booking_mark_no_show}
 # Service error keys that the booking forms show under another field.
 FIELD_ALIASES = {"start": "start_time", "end": "end_time"}
@@ -202,6 +210,60 @@ def approval_queue(request):
     return render(request, "venues/approval_queue.html", {"page": page})
 
 
+BULK_ACTIONS = {"approve", "reject"}
+
+
+def _booking_label(booking: Booking) -> str:
+    start = timezone.localtime(booking.start)
+    return f"{start:%m-%d %H:%M} {booking.room} {booking.organization.name}"
+
+
+@require_POST
+def approval_bulk_decide(request):
+    """Approve or reject the chosen bookings, each by its own service call.
+
+    Each booking is decided in its own transaction: one booking that has meanwhile started,
+    been cancelled or been decided by someone else must not hold back the others. The
+    secretary sees a summary: how many were decided and, for each one that was not, why.
+    """
+    action = request.POST.get("action", "")
+    ids = {int(value) for value in request.POST.getlist("booking") if value.isdigit()}
+    reason = request.POST.get("reason", "").strip()
+    if action not in BULK_ACTIONS or not ids:
+        messages.error(request, BULK_NOTHING_CHOSEN)
+        return redirect("venues:approval_queue")
+    if action == "reject" and not reason:
+        messages.error(request, BULK_REASON_REQUIRED)
+        return redirect("venues:approval_queue")
+    bookings = list(
+        selectors.approval_queue(user=request.user)
+        .filter(pk__in=ids)
+        .prefetch_related("room__approvers")
+    )
+    failures = [
+        f"#{pk}：{BULK_NOT_IN_QUEUE}" for pk in sorted(ids - {booking.pk for booking in bookings})
+    ]
+    done = 0
+    for booking in bookings:
+        try:
+            if action == "approve":
+                services.booking_approve(actor=request.user, booking=booking)
+            else:
+                services.booking_reject(actor=request.user, booking=booking, reason=reason)
+        except (ValidationError, PermissionDenied) as error:
+            detail = " ".join(getattr(error, "messages", [])) or str(BULK_NOT_IN_QUEUE)
+            failures.append(f"{_booking_label(booking)}：{detail}")
+        else:
+            done += 1
+    summary = (BULK_APPROVED if action == "approve" else BULK_REJECTED) % {"count": done}
+    if failures:
+        failed = BULK_FAILED % {"count": len(failures), "reasons": "；".join(failures)}
+        messages.warning(request, f"{summary}{failed}")
+    else:
+        messages.success(request, summary)
+    return redirect("venues:approval_queue")
+
+
 # --- One booking ----------------------------------------------------------------------------
 
 
@@ -350,6 +412,7 @@ urlpatterns = [
     path("bookings/series/new/", booking_series_create, name="booking_series_create"),
     path("bookings/mine/", my_bookings, name="my_bookings"),
     path("bookings/approvals/", approval_queue, name="approval_queue"),
+    path("bookings/approvals/decide/", approval_bulk_decide, name="approval_bulk_decide"),
     path("bookings/<int:pk>/", booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/cancel/", booking_cancel, name="booking_cancel"),
     path("bookings/<int:pk>/approve/", booking_approve, name="booking_approve"),
