@@ -148,3 +148,43 @@ def test_approval_queue_is_cards_on_a_phone_and_a_table_on_a_desk(
     assert content.count('data-testid="pending-card-') == 12
     assert 'class="d-none d-md-block table-responsive"' in content
     assert 'data-testid="bulk-approve"' in content and 'data-testid="select-all"' in content
+
+
+# --- the room's day view (phones) ---
+
+
+def test_day_view_steps_day_by_day_with_free_slots_as_buttons(
+    client_as, secretary, county, room, django_assert_max_num_queries
+):
+    BookingFactory(
+        room=room,
+        organization=county.org_a1,
+        start=at(NEXT_SATURDAY, 14),
+        end=at(NEXT_SATURDAY, 16),
+    )
+    url = reverse("venues:room_detail", kwargs={"pk": room.pk})
+    client = client_as(secretary)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(f"{url}?day={NEXT_SATURDAY.isoformat()}")
+
+    view = response.context["day_view"]
+    saturday = NEXT_SATURDAY.isoformat()
+    assert view["date"] == NEXT_SATURDAY
+    content = response.content.decode()
+    assert f'data-testid="day-taken-slot-{saturday}-14:00"' in content
+    assert f'data-testid="day-free-slot-{saturday}-14:00"' not in content
+    book = (
+        f"{reverse('venues:booking_create')}?room={room.pk}&amp;date={saturday}"
+        f"&amp;start=16%3A00&amp;end=17%3A00"
+    )
+    assert f'href="{book}" data-testid="day-free-slot-{saturday}-16:00"' in content
+    sunday = (NEXT_SATURDAY + datetime.timedelta(days=1)).isoformat()
+    friday = (NEXT_SATURDAY - datetime.timedelta(days=1)).isoformat()
+    assert f'href="?day={sunday}" data-testid="next-day"' in content
+    assert f'href="?day={friday}" data-testid="previous-day"' in content
+    # The next day may fall in the next week: the view follows it.
+    following = client.get(f"{url}?day={sunday}").context["day_view"]
+    assert following["date"].isoformat() == sunday
+    monday = client.get(f"{url}?day={NEXT_MONDAY + datetime.timedelta(days=7)}")
+    assert monday.context["week"]["start"] == NEXT_MONDAY + datetime.timedelta(days=7)
