@@ -76,9 +76,7 @@ def test_rejecting_several_with_one_reason(client_as, secretary, county, room):
     )
 
     rows = Booking.objects.filter(pk__in=[b.pk for b in bookings])
-    assert {(b.status, b.decision_reason) for b in rows} == {
-        (Booking.Status.REJECTED, "场地检修")
-    }
+    assert {(b.status, b.decision_reason) for b in rows} == {(Booking.Status.REJECTED, "场地检修")}
     assert AuditEvent.objects.filter(action="booking.reject").count() == 2
 
 

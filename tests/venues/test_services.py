@@ -1018,7 +1018,9 @@ def test_ics_escapes_ascii_separators_and_newlines():
 # --- a booking the approver makes herself is confirmed at once ---
 
 
-def test_the_secretary_booking_her_own_centre_is_confirmed_at_once(secretary, county, approval_room):
+def test_the_secretary_booking_her_own_centre_is_confirmed_at_once(
+    secretary, county, approval_room
+):
     booking = book(secretary, approval_room, county.org_a1, at(SATURDAY, 14), at(SATURDAY, 16))
 
     assert booking.status == Booking.Status.CONFIRMED

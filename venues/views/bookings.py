@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from venues import permissions, selectors, services
@@ -18,12 +18,12 @@ from venues.models import Booking, OpeningHours
 
 PAGE_SIZE = 25
 # Messages of the bulk decision (module constants so tests assert the exact text).
-BULK_NOTHING_CHOSEN = _lazy("Choose at least one booking.")
-BULK_REASON_REQUIRED = _lazy("Give one reason for rejecting the chosen bookings.")
-BULK_NOT_IN_QUEUE = _lazy("It no longer awaits your approval.")
-BULK_APPROVED = _lazy("%(count)d approved.")
-BULK_REJECTED = _lazy("%(count)d rejected.")
-BULK_FAILED = _lazy("%(count)d could not be decided: %(reasons)s")
+BULK_NOTHING_CHOSEN = gettext_lazy("Choose at least one booking.")
+BULK_REASON_REQUIRED = gettext_lazy("Give one reason for rejecting the chosen bookings.")
+BULK_NOT_IN_QUEUE = gettext_lazy("It no longer awaits your approval.")
+BULK_APPROVED = gettext_lazy("%(count)d approved.")
+BULK_REJECTED = gettext_lazy("%(count)d rejected.")
+BULK_FAILED = gettext_lazy("%(count)d could not be decided: %(reasons)s")
 MARK_ACTIONS = {"used": services.booking_mark_used, "no_show": services.booking_mark_no_show}
 # Service error keys that the booking forms show under another field.
 FIELD_ALIASES = {"start": "start_time", "end": "end_time"}
