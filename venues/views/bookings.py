@@ -48,7 +48,8 @@ def _bookable_rooms(user):
 
 
 def _bookable_organizations(user):
-    return permissions.organizations_bookable_by(user).order_by("name")
+    """The booking forms' organisation picker: never a merged or deregistered one."""
+    return permissions.organizations_bookable_by(user).pickable().order_by("name")
 
 
 def _visible_booking(user, pk: int) -> Booking:
