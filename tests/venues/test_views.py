@@ -192,7 +192,7 @@ def test_booking_through_the_form(
 
     booking = Booking.objects.get()
     assert response.status_code == 302
-    assert response.url == room_url(room, week=NEXT_SATURDAY)
+    assert response.url == f"{room_url(room, week=NEXT_SATURDAY)}&day={NEXT_SATURDAY}"
     assert (booking.status, booking.organization, booking.booked_by) == (
         status,
         county.org_a1,

@@ -123,9 +123,11 @@ def booking_create(request):
                 messages.success(request, _("Booking requested: it now awaits approval."))
             else:
                 messages.success(request, _("Booking confirmed."))
+            day = timezone.localtime(booking.start).date().isoformat()
+            # The week on a desk, the booked day on a phone.
             return redirect(
                 f"{reverse('venues:room_detail', kwargs={'pk': booking.room_id})}"
-                f"?week={timezone.localtime(booking.start).date().isoformat()}"
+                f"?week={day}&day={day}"
             )
     source = request.POST if request.method == "POST" else request.GET
     context = {
