@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +11,6 @@ from core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.venues.factories import BookingFactory, RoomFactory, ServiceCenterFactory, open_every_day
 from venues.models import Booking
-from venues.services import REASON_REQUIRED
 from venues.views.bookings import (
     BULK_NOT_IN_QUEUE,
     BULK_NOTHING_CHOSEN,
@@ -21,8 +21,6 @@ TODAY = timezone.localdate()
 NEXT_MONDAY = TODAY + datetime.timedelta(days=7 - TODAY.weekday())
 NEXT_SATURDAY = NEXT_MONDAY + datetime.timedelta(days=5)
 URL = reverse("venues:approval_bulk_decide")
-
-assert REASON_REQUIRED  # the service's own check stays; the view asks first
 
 
 def at(day, hour):
@@ -186,3 +184,51 @@ def test_day_view_steps_day_by_day_with_free_slots_as_buttons(
     assert following["date"].isoformat() == sunday
     monday = client.get(f"{url}?day={NEXT_MONDAY + datetime.timedelta(days=7)}")
     assert monday.context["week"]["start"] == NEXT_MONDAY + datetime.timedelta(days=7)
+
+
+# --- my bookings and today's bookings (the secretary's home) ---
+
+
+def test_my_bookings_are_cards_on_a_phone(
+    client_as, secretary, county, room, django_assert_max_num_queries
+):
+    for hour in range(8, 18):
+        BookingFactory(
+            room=room,
+            organization=county.org_a1,
+            start=at(NEXT_SATURDAY, hour),
+            end=at(NEXT_SATURDAY, hour + 1),
+            booked_by=secretary,
+        )
+    client = client_as(secretary)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("venues:my_bookings"))
+
+    content = response.content.decode()
+    assert 'class="d-md-none vstack gap-2" data-testid="upcoming-cards"' in content
+    assert content.count('data-testid="booking-card-') == 10
+    assert content.count(">取消预约</a>") == 20  # on each card and each table row
+
+
+def test_todays_bookings_on_the_secretarys_home_link_to_each_booking(
+    client_as, secretary, county, room, django_assert_max_num_queries
+):
+    moment = datetime.datetime(2026, 5, 13, 7, 0, tzinfo=datetime.UTC)  # 15:00 in the county
+    with time_machine.travel(moment, tick=False):
+        day = timezone.localdate()
+        bookings = [
+            BookingFactory(
+                room=room, organization=county.org_a1, start=at(day, hour), end=at(day, hour + 1)
+            )
+            for hour in (9, 16, 19)
+        ]
+        client = client_as(secretary)
+        with django_assert_max_num_queries(40):
+            response = client.get(reverse("home"))
+
+    content = response.content.decode()
+    assert 'data-testid="todays-bookings"' in content
+    for booking in bookings:
+        url = reverse("venues:booking_detail", kwargs={"pk": booking.pk})
+        assert f'data-testid="today-{booking.pk}"><a href="{url}">' in content
