@@ -232,3 +232,12 @@ def test_todays_bookings_on_the_secretarys_home_link_to_each_booking(
     for booking in bookings:
         url = reverse("venues:booking_detail", kwargs={"pk": booking.pk})
         assert f'data-testid="today-{booking.pk}"><a href="{url}">' in content
+
+
+def test_an_official_may_not_decide_in_bulk(client_as, official, county, room):
+    booking = pending(room, county.org_a1, 9)
+
+    response = client_as(official).post(URL, {"action": "approve", "booking": [booking.pk]})
+
+    assert response.status_code == 403
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.PENDING
