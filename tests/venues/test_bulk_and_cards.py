@@ -241,3 +241,16 @@ def test_an_official_may_not_decide_in_bulk(client_as, official, county, room):
 
     assert response.status_code == 403
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.PENDING
+
+
+def test_the_room_page_tells_the_approver_her_bookings_are_confirmed_at_once(
+    client_as, secretary, org_contact, room
+):
+    url = reverse("venues:room_detail", kwargs={"pk": room.pk})
+
+    mine = client_as(secretary).get(url).content.decode()
+    theirs = client_as(org_contact).get(url).content.decode()
+
+    assert 'data-testid="confirmed-at-once"' in mine
+    assert 'data-testid="confirmed-at-once"' not in theirs
+    assert "预约需经服务中心审核" in theirs

@@ -248,6 +248,9 @@ def room_detail(request, pk: int):
         "grid": grid,
         "day_view": day_view(grid, week, day),
         "can_book": can_book,
+        # Her own bookings of a room she decides on are confirmed at once.
+        "confirmed_at_once": not room.needs_approval
+        or (can_book and permissions.can_approve(request.user, Booking(room=room))),
     }
     template = "venues/partials/_room_week.html" if request.htmx else "venues/room_detail.html"
     return render(request, template, context)
