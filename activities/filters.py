@@ -71,8 +71,8 @@ class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["organization"].queryset = Organization.objects.visible_to(user).order_by(
-            "name"
+        self.filters["organization"].queryset = (
+            Organization.objects.visible_to(user).pickable().order_by("name")
         )
         self.filters["community"].queryset = Community.objects.visible_to(user).order_by("code")
         self.filters["township"].queryset = Township.objects.visible_to(user).order_by("code")
@@ -119,8 +119,8 @@ class MediationFilter(_ScopedChoicesMixin, django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["organization"].queryset = Organization.objects.visible_to(user).order_by(
-            "name"
+        self.filters["organization"].queryset = (
+            Organization.objects.visible_to(user).pickable().order_by("name")
         )
         self.filters["township"].queryset = Township.objects.visible_to(user).order_by("code")
         self._style()

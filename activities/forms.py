@@ -50,9 +50,9 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        organizations = recordable_organizations(user).order_by("name")
+        organizations = recordable_organizations(user).pickable().order_by("name")
         self.fields["lead_organization"].queryset = organizations
-        co_organizers = co_organizer_choices(user)
+        co_organizers = co_organizer_choices(user).pickable()
         if self.instance.pk:
             # Those already on the record stay offered.
             co_organizers = co_organizers | Organization.objects.filter(
@@ -89,7 +89,9 @@ class MediationCaseForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = recordable_organizations(user).order_by("name")
+        self.fields["organization"].queryset = (
+            recordable_organizations(user).pickable().order_by("name")
+        )
         self.fields["community"].queryset = _communities_offered(
             user, current_id=self.instance.community_id
         )

@@ -67,6 +67,8 @@ class VerifiableRecord(models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     return_reason = models.CharField(_("reason for returning"), max_length=200, blank=True)
+    # When the record (last) went into the verification queue: how long it has waited.
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
     class Meta:
         abstract = True

@@ -26,8 +26,14 @@ def mediation_list(*, user):
 
 def verification_queue(*, user):
     """Submitted activities and mediation cases of the user's communities."""
-    activities = activity_list(user=user).submitted().order_by("start", "pk")
-    cases = mediation_list(user=user).submitted().order_by("occurred_on", "pk")
+    activities = (
+        activity_list(user=user)
+        .submitted()
+        .select_related("booking__room__center")
+        .prefetch_related("photos")
+        .order_by("submitted_at", "pk")
+    )
+    cases = mediation_list(user=user).submitted().order_by("submitted_at", "pk")
     return activities, cases
 
 

@@ -39,6 +39,9 @@ from venues.models import Booking
 ACTIVITY_PLACE_REQUIRED = _("Give the place, or record the activity from its booking.")
 ACTIVITY_END_BEFORE_START = _("The end must be after the start.")
 ACTIVITY_VERIFIED_LOCKED = _("A verified record can no longer be changed.")
+VERIFY_EMPTY_UNCONFIRMED = _(
+    "This record has no description and no photo. Confirm that you verify it as it is."
+)
 NOT_SUBMITTED = _("Only records awaiting verification can be verified or returned.")
 RETURN_REASON_REQUIRED = _("Give the reason for returning the record.")
 BOOKING_NOT_USED = _("Only a booking marked as used can be recorded as an activity.")
@@ -241,11 +244,14 @@ def activity_update(*, actor, activity: Activity, co_organizers=None, **data) ->
         changes["status"] = [activity.status, VerificationStatus.SUBMITTED]
         activity.status = VerificationStatus.SUBMITTED
         activity.return_reason = ""
+        activity.submitted_at = timezone.now()
     if "end" in changes:
         activity.feedback_closes_on = activity.default_feedback_closes_on()
     activity.full_clean()
     if changes:
-        activity.save(update_fields=[*changes, "return_reason", "feedback_closes_on"])
+        activity.save(
+            update_fields=[*changes, "return_reason", "submitted_at", "feedback_closes_on"]
+        )
     if co_organizers is not None:
         activity.co_organizers.set(
             [org for org in co_organizers if org.pk != activity.lead_organization_id]
@@ -259,6 +265,16 @@ def activity_update(*, actor, activity: Activity, co_organizers=None, **data) ->
             changes=changes,
         )
     return activity
+
+
+def is_empty_record(activity: Activity) -> bool:
+    """Whether the activity has neither a description nor a photo."""
+    return not activity.description.strip() and not activity.photos.exists()
+
+
+def _require_verifier(actor, community) -> None:
+    if not can_verify(actor, community):
+        raise PermissionDenied
 
 
 def _decide(*, actor, record, community, verify: bool, reason: str, label: str):
@@ -285,9 +301,16 @@ def _decide(*, actor, record, community, verify: bool, reason: str, label: str):
 
 
 @transaction.atomic
-def activity_verify(*, actor, activity: Activity) -> Activity:
-    """The served community's secretary confirms the activity took place as recorded."""
+def activity_verify(*, actor, activity: Activity, confirm_empty: bool = False) -> Activity:
+    """The served community's secretary confirms the activity took place as recorded.
+
+    A record with no description and no photo shows nothing to verify: it is verified only
+    when the secretary confirms it as it is (`confirm_empty`).
+    """
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not confirm_empty and is_empty_record(activity):
+        _require_verifier(actor, activity.community_served)
+        raise ValidationError(VERIFY_EMPTY_UNCONFIRMED, code="empty")
     return _decide(
         actor=actor,
         record=activity,
@@ -371,7 +394,8 @@ def mediation_update(*, actor, case: MediationCase, **data) -> MediationCase:
         changes["status"] = [case.status, VerificationStatus.SUBMITTED]
         case.status = VerificationStatus.SUBMITTED
         case.return_reason = ""
-        update_fields += ["status", "return_reason"]
+        case.submitted_at = timezone.now()
+        update_fields += ["status", "return_reason", "submitted_at"]
     case.full_clean()
     if changes:
         case.save(update_fields=update_fields)

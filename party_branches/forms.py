@@ -36,7 +36,7 @@ class BranchCreateForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = Organization.objects.editable_by(user)
+        self.fields["organizations"].queryset = Organization.objects.editable_by(user).pickable()
         people = Person.objects.visible_to(user).current().filter(is_party_member=True)
         self.fields["member_people"].queryset = people
         self.fields["secretary"].queryset = people

@@ -103,7 +103,7 @@ def _pick_organization(request):
     """Without an organisation, offer the ones the user may set up a branch in."""
     organizations = (
         Organization.objects.editable_by(request.user)
-        .active()
+        .pickable()
         .exclude(Exists(Branch.objects.active().filter(organizations=OuterRef("pk"))))
         .select_related("community")
         .order_by("community__code", "name")
@@ -117,7 +117,7 @@ def branch_create(request):
     """Set up a branch from an organisation, optionally joined by others of its township."""
     if not can_set_up_branches(request.user):
         raise PermissionDenied
-    editable = Organization.objects.editable_by(request.user).active()
+    editable = Organization.objects.editable_by(request.user).pickable()
     base_pk = request.GET.get("organization") or request.POST.get("base")
     if not base_pk:
         return _pick_organization(request)

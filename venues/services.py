@@ -299,8 +299,17 @@ def _conflict_for(booking: Booking, exclude_pk=None) -> BookingConflict:
     )
 
 
-def _initial_status(room: Room) -> str:
-    return Booking.Status.PENDING if room.needs_approval else Booking.Status.CONFIRMED
+def _initial_status(room: Room, actor=None) -> str:
+    """Pending when the room needs approval, unless the booker is one who would approve it.
+
+    A secretary (or a named approver) booking a room she decides on is not asked to approve
+    her own booking: it is confirmed at once.
+    """
+    if not room.needs_approval:
+        return Booking.Status.CONFIRMED
+    if actor is not None and can_approve(actor, Booking(room=room)):
+        return Booking.Status.CONFIRMED
+    return Booking.Status.PENDING
 
 
 # --- Single bookings ---
@@ -339,7 +348,7 @@ def booking_create(
         start=start,
         end=end,
         expected_attendance=expected_attendance,
-        status=_initial_status(room),
+        status=_initial_status(room, actor),
     )
     if _first_overlap(room, start, end) is not None:
         raise _conflict_for(booking)
@@ -516,7 +525,7 @@ def booking_series_create(
             start=start,
             end=end,
             expected_attendance=expected_attendance,
-            status=_initial_status(room),
+            status=_initial_status(room, actor),
             series=series,
         )
         try:

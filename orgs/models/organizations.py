@@ -45,6 +45,13 @@ class OrganizationQuerySet(ScopedQuerySet):
             ]
         )
 
+    def pickable(self):
+        """Organisations a picker may offer (forms, filters, merge targets).
+
+        Never a merged, deregistered or revoked organisation: one rule for every picker.
+        """
+        return self.active()
+
     def with_member_counts(self):
         """Annotate the number of current members.
 

@@ -24,7 +24,7 @@ def merge_candidates(*, user):
     """Active organisations the user may see, to choose a survivor and those merged into it."""
     return (
         Organization.objects.visible_to(user)
-        .active()
+        .pickable()
         .select_related("community__township")
         .order_by("community__township__code", "community__code", "name")
     )

@@ -26,6 +26,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     community_served = factory.LazyAttribute(lambda o: o.lead_organization.community)
     participants = 30
     beneficiaries = 60
+    description = "居民自编自演文艺节目，社区志愿者维持秩序。"
     status = VerificationStatus.SUBMITTED
     feedback_closes_on = factory.LazyAttribute(
         lambda o: timezone.localdate(o.end) + datetime.timedelta(days=14)

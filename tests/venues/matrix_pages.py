@@ -58,6 +58,9 @@ DECIDERS = (200, 403, 200, 403, 403)
 DECIDERS_REDIRECT = (302, 403, 302, 403, 403)
 FAR_DECIDE = (200, 404, 404, 403, 404)
 FAR_DECIDE_REDIRECT = (302, 404, 404, 403, 404)
+# Deciding several at once: whoever may decide on some booking (a named approver may be anyone
+# but an official); each booking is checked by its service call.
+BULK_DECIDE_REDIRECT = (302, 302, 302, 403, 302)
 
 MATRIX = {
     ("venues:center_list", None, "get"): ALL_200,
@@ -76,6 +79,7 @@ MATRIX = {
     ("venues:booking_series_create", None, "post"): BOOKERS,
     ("venues:my_bookings", None, "get"): ALL_200,
     ("venues:approval_queue", None, "get"): ALL_200,
+    ("venues:approval_bulk_decide", None, "post"): BULK_DECIDE_REDIRECT,
     ("venues:booking_detail", "venues:booking:own", "get"): ALL_200,
     ("venues:booking_detail", "venues:booking:far", "get"): FAR_404,
     ("venues:booking_cancel", "venues:booking:own", "get"): BOOKERS,

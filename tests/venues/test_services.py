@@ -1014,3 +1014,45 @@ def test_ics_escapes_ascii_separators_and_newlines():
     folded = fold("SUMMARY:" + "汉" * 40)
     assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == "SUMMARY:" + "汉" * 40
+
+
+# --- a booking the approver makes herself is confirmed at once ---
+
+
+def test_the_secretary_booking_her_own_centre_is_confirmed_at_once(
+    secretary, county, approval_room
+):
+    booking = book(secretary, approval_room, county.org_a1, at(SATURDAY, 14), at(SATURDAY, 16))
+
+    assert booking.status == Booking.Status.CONFIRMED
+    assert not selectors.approval_queue(user=secretary).filter(pk=booking.pk).exists()
+
+
+def test_a_named_approver_booking_her_room_is_confirmed_at_once(county, approval_room):
+    approver = UserFactory(role=Role.SECRETARY, community=county.community_a1)
+    approval_room.approvers.add(approver)
+    booking = book(approver, approval_room, county.org_a1, at(SATURDAY, 14), at(SATURDAY, 16))
+
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_the_secretary_is_queued_when_named_approvers_replace_her(secretary, county, approval_room):
+    approval_room.approvers.add(UserFactory(role=Role.ORG_CONTACT, organization=county.org_a2))
+    booking = book(secretary, approval_room, county.org_a1, at(SATURDAY, 14), at(SATURDAY, 16))
+
+    assert booking.status == Booking.Status.PENDING
+
+
+def test_the_secretary_booking_every_week_in_her_centre_is_confirmed(
+    secretary, county, approval_room
+):
+    _made, bookings, _conflicts = series(
+        secretary,
+        approval_room,
+        county.org_a1,
+        datetime.date(2026, 5, 13),
+        datetime.date(2026, 5, 27),
+        expected_attendance=10,
+    )
+
+    assert {b.status for b in bookings} == {Booking.Status.CONFIRMED}

@@ -174,12 +174,21 @@ def test_center_list_filters_by_community(client_as, township_staff, county):
 
 
 @pytest.mark.parametrize(
-    ("needs_approval", "status"),
-    [(False, Booking.Status.CONFIRMED), (True, Booking.Status.PENDING)],
+    ("needs_approval", "someone_else_approves", "status"),
+    [
+        (False, False, Booking.Status.CONFIRMED),
+        # The secretary decides on her own centre's rooms: her booking needs no approval.
+        (True, False, Booking.Status.CONFIRMED),
+        (True, True, Booking.Status.PENDING),
+    ],
 )
-def test_booking_through_the_form(client_as, secretary, county, room, needs_approval, status):
+def test_booking_through_the_form(
+    client_as, secretary, county, room, needs_approval, someone_else_approves, status
+):
     room.needs_approval = needs_approval
     room.save()
+    if someone_else_approves:
+        room.approvers.add(UserFactory())
 
     response = client_as(secretary).post(
         reverse("venues:booking_create"), form_data(room, county.org_a1)
@@ -187,7 +196,7 @@ def test_booking_through_the_form(client_as, secretary, county, room, needs_appr
 
     booking = Booking.objects.get()
     assert response.status_code == 302
-    assert response.url == room_url(room, week=NEXT_SATURDAY)
+    assert response.url == f"{room_url(room, week=NEXT_SATURDAY)}&day={NEXT_SATURDAY}"
     assert (booking.status, booking.organization, booking.booked_by) == (
         status,
         county.org_a1,

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from venues import permissions, selectors, services
@@ -16,6 +17,13 @@ from venues.forms import BookingForm, BookingMoveForm, BookingSeriesForm, Reason
 from venues.models import Booking, OpeningHours
 
 PAGE_SIZE = 25
+# Messages of the bulk decision (module constants so tests assert the exact text).
+BULK_NOTHING_CHOSEN = gettext_lazy("Choose at least one booking.")
+BULK_REASON_REQUIRED = gettext_lazy("Give one reason for rejecting the chosen bookings.")
+BULK_NOT_IN_QUEUE = gettext_lazy("It no longer awaits your approval.")
+BULK_APPROVED = gettext_lazy("%(count)d approved.")
+BULK_REJECTED = gettext_lazy("%(count)d rejected.")
+BULK_FAILED = gettext_lazy("%(count)d could not be decided: %(reasons)s")
 MARK_ACTIONS = {"used": services.booking_mark_used, "no_show": services.booking_mark_no_show}
 # Service error keys that the booking forms show under another field.
 FIELD_ALIASES = {"start": "start_time", "end": "end_time"}
@@ -40,7 +48,8 @@ def _bookable_rooms(user):
 
 
 def _bookable_organizations(user):
-    return permissions.organizations_bookable_by(user).order_by("name")
+    """The booking forms' organisation picker: never a merged or deregistered one."""
+    return permissions.organizations_bookable_by(user).pickable().order_by("name")
 
 
 def _visible_booking(user, pk: int) -> Booking:
@@ -114,9 +123,11 @@ def booking_create(request):
                 messages.success(request, _("Booking requested: it now awaits approval."))
             else:
                 messages.success(request, _("Booking confirmed."))
+            day = timezone.localtime(booking.start).date().isoformat()
+            # The week on a desk, the booked day on a phone.
             return redirect(
                 f"{reverse('venues:room_detail', kwargs={'pk': booking.room_id})}"
-                f"?week={timezone.localtime(booking.start).date().isoformat()}"
+                f"?week={day}&day={day}"
             )
     source = request.POST if request.method == "POST" else request.GET
     context = {
@@ -200,6 +211,62 @@ def approval_queue(request):
     bookings = selectors.approval_queue(user=request.user)
     page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "venues/approval_queue.html", {"page": page})
+
+
+BULK_ACTIONS = {"approve", "reject"}
+
+
+def _booking_label(booking: Booking) -> str:
+    start = timezone.localtime(booking.start)
+    return f"{start:%m-%d %H:%M} {booking.room} {booking.organization.name}"
+
+
+@require_POST
+def approval_bulk_decide(request):
+    """Approve or reject the chosen bookings, each by its own service call.
+
+    Each booking is decided in its own transaction: one booking that has meanwhile started,
+    been cancelled or been decided by someone else must not hold back the others. The
+    secretary sees a summary: how many were decided and, for each one that was not, why.
+    """
+    if permissions.approvable_condition(request.user) is None:
+        raise PermissionDenied  # read-only roles decide nothing
+    action = request.POST.get("action", "")
+    ids = {int(value) for value in request.POST.getlist("booking") if value.isdigit()}
+    reason = request.POST.get("reason", "").strip()
+    if action not in BULK_ACTIONS or not ids:
+        messages.error(request, BULK_NOTHING_CHOSEN)
+        return redirect("venues:approval_queue")
+    if action == "reject" and not reason:
+        messages.error(request, BULK_REASON_REQUIRED)
+        return redirect("venues:approval_queue")
+    bookings = list(
+        selectors.approval_queue(user=request.user)
+        .filter(pk__in=ids)
+        .prefetch_related("room__approvers")
+    )
+    failures = [
+        f"#{pk}：{BULK_NOT_IN_QUEUE}" for pk in sorted(ids - {booking.pk for booking in bookings})
+    ]
+    done = 0
+    for booking in bookings:
+        try:
+            if action == "approve":
+                services.booking_approve(actor=request.user, booking=booking)
+            else:
+                services.booking_reject(actor=request.user, booking=booking, reason=reason)
+        except (ValidationError, PermissionDenied) as error:
+            detail = " ".join(getattr(error, "messages", [])) or str(BULK_NOT_IN_QUEUE)
+            failures.append(f"{_booking_label(booking)}：{detail}")
+        else:
+            done += 1
+    summary = (BULK_APPROVED if action == "approve" else BULK_REJECTED) % {"count": done}
+    if failures:
+        failed = BULK_FAILED % {"count": len(failures), "reasons": "；".join(failures)}
+        messages.warning(request, f"{summary}{failed}")
+    else:
+        messages.success(request, summary)
+    return redirect("venues:approval_queue")
 
 
 # --- One booking ----------------------------------------------------------------------------
@@ -350,6 +417,7 @@ urlpatterns = [
     path("bookings/series/new/", booking_series_create, name="booking_series_create"),
     path("bookings/mine/", my_bookings, name="my_bookings"),
     path("bookings/approvals/", approval_queue, name="approval_queue"),
+    path("bookings/approvals/decide/", approval_bulk_decide, name="approval_bulk_decide"),
     path("bookings/<int:pk>/", booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/cancel/", booking_cancel, name="booking_cancel"),
     path("bookings/<int:pk>/approve/", booking_approve, name="booking_approve"),

@@ -211,19 +211,46 @@ def center_detail(request, pk: int):
 # --- Rooms ----------------------------------------------------------------------------------
 
 
+def _day_from(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def day_view(grid: dict, week: dict, day: datetime.date | None) -> dict:
+    """One day of the week grid, for phones: ?day=, else today in this week, else Monday."""
+    days = list(grid["days"])
+    if day not in days:
+        day = week["today"] if week["today"] in days else days[0]
+    index = days.index(day)
+    return {
+        "date": day,
+        "previous": day - datetime.timedelta(days=1),
+        "next": day + datetime.timedelta(days=1),
+        "rows": [{"hour": row["hour"], "cell": row["cells"][index]} for row in grid["rows"]],
+    }
+
+
 def room_detail(request, pk: int):
     room = get_object_or_404(
         Room.objects.visible_to(request.user).select_related("center", "center__township"),
         pk=pk,
     )
-    week = week_nav(week_start_from(request.GET.get("week")))
+    day = _day_from(request.GET.get("day"))
+    week = week_nav(week_start_from(day.isoformat() if day else request.GET.get("week")))
     calendar = selectors.room_week(user=request.user, room=room, week_start=week["start"])
     can_book = permissions.organizations_bookable_by(request.user).exists()
+    grid = week_grid(calendar["days"], room.pk, can_book=can_book)
     context = {
         "room": room,
         "week": week,
-        "grid": week_grid(calendar["days"], room.pk, can_book=can_book),
+        "grid": grid,
+        "day_view": day_view(grid, week, day),
         "can_book": can_book,
+        # Her own bookings of a room she decides on are confirmed at once.
+        "confirmed_at_once": not room.needs_approval
+        or (can_book and permissions.can_approve(request.user, Booking(room=room))),
     }
     template = "venues/partials/_room_week.html" if request.htmx else "venues/room_detail.html"
     return render(request, template, context)
