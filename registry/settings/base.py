@@ -267,8 +267,6 @@ REST_FRAMEWORK = {
         "accounts.api.ReadOnlyRolePermission",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # The API takes JSON only: one request format to document, validate and fuzz.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api.UserThrottle", "accounts.api.AnonThrottle"],

@@ -686,9 +686,9 @@ def test_extreme_booking_filters_answer_400_not_500(org_contact, room):
     assert response.status_code == 400
 
 
-def test_a_form_encoded_booking_answers_415_in_json(org_contact, room):
+def test_a_body_of_an_unsupported_type_answers_415_in_json(org_contact, room):
     response = api_as(org_contact).post(
-        reverse("booking-list"), {"room": room.pk}, format="multipart"
+        reverse("booking-list"), data="room=1", content_type="text/plain"
     )
 
     assert response.status_code == 415
