@@ -121,7 +121,7 @@ class OrganizationFilter(django_filters.FilterSet):
     verified_before = django_filters.DateFilter(
         label=_("Not verified since"),
         method="filter_verified_before",
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date", "lang": "zh-CN"}),
     )
     ledger_keeper = django_filters.ModelChoiceFilter(
         label=_("Ledger keeper"), queryset=Organization.objects.none(), empty_label=_("Any keeper")
@@ -184,15 +184,15 @@ class OrganizationFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         # Names are stored tidied by clean_name, so the query is tidied the same way (its
         # full-width punctuation stays, as in the stored names); the credit code is compacted.
-        value = clean_name(value)
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(short_name__icontains=value)
-            | Q(credit_code__icontains=normalize_credit_code(value))
-            | Q(leader_name__icontains=value)
-        )
+        # Several words are searched together: each must appear in one of the fields.
+        for word in clean_name(value).split():
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(short_name__icontains=word)
+                | Q(credit_code__icontains=normalize_credit_code(word))
+                | Q(leader_name__icontains=word)
+            )
+        return queryset
 
     def filter_credit_list(self, queryset, name, value):
         if value == CREDIT_LIST_ABNORMAL:
