@@ -161,7 +161,9 @@ class MembershipAddForm(PersonRulesMixin, BootstrapFormMixin, forms.Form):
     )
     name = forms.CharField(label=_("Full name"), max_length=50)
     gender = forms.ChoiceField(
-        label=_label("gender"), choices=[("", EMPTY_CHOICE_LABEL), *Person.Gender.choices], required=False
+        label=_label("gender"),
+        choices=[("", EMPTY_CHOICE_LABEL), *Person.Gender.choices],
+        required=False,
     )
     mobile = forms.CharField(
         label=_label("mobile"), max_length=RAW_IDENTIFIER_LENGTH, required=False
