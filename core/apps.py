@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from core import collation
         from core.forms import use_please_choose
 
         use_please_choose()
+        collation.connect()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from areas.models import Community, Township
+from core.collation import pinyin_order
 from core.identifiers import normalize_credit_code
 from core.text import clean_name
 from orgs.models import Category, Organization
@@ -20,6 +21,9 @@ PARTY_NO_BRANCH = "no_branch"
 WATCH_ZOMBIE = "zombie"
 WATCH_CLEAR = "clear"
 STATUS_ACTIVE = "active"
+
+# Text columns sort in pinyin order (阿 < 北 < 长 < 张).
+PINYIN_COLUMNS = {"name", "community__name", "category__name"}
 
 # URL value of each sortable column -> the field it orders by.
 SORTABLE_COLUMNS = {
@@ -43,12 +47,13 @@ class LedgerOrderingFilter(django_filters.OrderingFilter):
         ordering = []
         for param in value:
             name = self.get_ordering_value(param)
-            expression = F(name.removeprefix("-"))
+            field = name.removeprefix("-")
+            expression = pinyin_order(field) if field in PINYIN_COLUMNS else F(field)
             descending = name.startswith("-")
             ordering.append(
                 expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
             )
-        return qs.order_by(*ordering, "name", "pk")
+        return qs.order_by(*ordering, pinyin_order("name"), "pk")
 
 
 class OrganizationFilter(django_filters.FilterSet):
