@@ -26,8 +26,14 @@ class _WithAreas:
         return organization_label(obj)
 
 
+class OrganizationSearchSelect(forms.Select):
+    """A select with a search box above it: typing replaces its options from the server."""
+
+    template_name = "orgs/widgets/organization_search_select.html"
+
+
 class OrganizationChoiceField(_WithAreas, forms.ModelChoiceField):
-    pass
+    widget = OrganizationSearchSelect
 
 
 class OrganizationMultipleChoiceField(_WithAreas, forms.ModelMultipleChoiceField):

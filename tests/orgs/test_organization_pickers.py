@@ -58,3 +58,41 @@ def test_the_activity_list_filter_shows_the_areas(county, county_admin, client):
     page = client.get(reverse("activities:activity_list")).content.decode()
 
     assert "王家村秧歌队（青山镇·王家村）" in page
+
+
+OPTIONS_URL = reverse("orgs:organization_options")
+
+
+def test_typing_narrows_the_options_to_visible_matches(
+    county, township_staff, client, django_assert_max_num_queries
+):
+    first, second = make_namesakes(county)
+    client.force_login(township_staff)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(OPTIONS_URL, {"organization_q": "幸福 书画"})
+
+    page = response.content.decode()
+    assert f'<option value="{first.pk}">幸福社区书画协会（城关街道·幸福社区）</option>' in page
+    # The namesake in another township is outside this user's area.
+    assert f'value="{second.pk}"' not in page
+    assert "和平社区广场舞队" not in page
+
+
+def test_the_options_are_bounded(county, county_admin, client):
+    for n in range(35):
+        OrganizationFactory(name=f"书画社{n:02d}", community=county.community_a1)
+    client.force_login(county_admin)
+
+    page = client.get(OPTIONS_URL, {"organization_q": "书画社"}).content.decode()
+
+    assert page.count("<option value=") == 31  # the empty choice and thirty matches
+
+
+def test_single_pickers_carry_the_search_box(county, county_admin):
+    form = MediationCaseForm(user=county_admin)
+
+    html = str(form["organization"])
+
+    assert 'data-testid="organization-search"' in html
+    assert f'hx-target="#{form["organization"].auto_id}"' in html
