@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -74,7 +75,27 @@ ORGANIZATION_SECTIONS = (
 )
 
 
+MEMBERS_SECTION = "orgs.selectors.people.members_tab_context"
+
+
 def organization_detail(request, pk: int):
+    context = _organization_context(
+        request,
+        pk,
+        member_query=request.GET.get("member_q", ""),
+        member_page=request.GET.get("member_page") or 1,
+    )
+    return render(request, "orgs/organization_detail.html", context)
+
+
+def organization_print(request, pk: int):
+    """The whole record on A4 (一社一档): profile, members, branch, oversight, scores, history."""
+    context = _organization_context(request, pk, member_query="", member_page=None)
+    context["printed_on"] = timezone.localdate()
+    return render(request, "orgs/organization_print.html", context)
+
+
+def _organization_context(request, pk: int, *, member_query: str, member_page) -> dict:
     organization = get_object_or_404(
         selectors.organization_detail_queryset(user=request.user), pk=pk
     )
@@ -96,8 +117,15 @@ def organization_detail(request, pk: int):
         ),
     }
     for section in ORGANIZATION_SECTIONS:
-        context.update(import_string(section)(user=request.user, organization=organization))
-    return render(request, "orgs/organization_detail.html", context)
+        extra = (
+            {"member_query": member_query, "member_page": member_page}
+            if section == MEMBERS_SECTION
+            else {}
+        )
+        context.update(
+            import_string(section)(user=request.user, organization=organization, **extra)
+        )
+    return context
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,6 +211,7 @@ urlpatterns = [
     path("", organization_list, name="organization_list"),
     path("new/", organization_create, name="organization_create"),
     path("<int:pk>/", organization_detail, name="organization_detail"),
+    path("<int:pk>/print/", organization_print, name="organization_print"),
     path("<int:pk>/edit/", organization_update, name="organization_update"),
     path("<int:pk>/verify/", organization_verify, name="organization_verify"),
 ]
