@@ -7,7 +7,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from party_branches import rules
+from party_branches import rules, services
 from party_branches.models import Meeting, MeetingAttachment
 from party_branches.services import MEETING_ATTACHMENT_TYPE_MESSAGE
 from tests.party_branches.factories import make_branch
@@ -104,3 +104,35 @@ def test_a_branch_set_up_mid_year_owes_only_the_months_since():
     }
 
     assert owed == {1: 0, 2: 0, 3: 2, 4: 3}
+
+
+@time_machine.travel("2026-11-20 10:00 +0800", tick=False)
+def test_the_branch_page_shows_the_details_in_bounded_queries(
+    county, secretary, client_as, django_assert_max_num_queries
+):
+    branch = make_branch([county.org_a1], formal=3, established_on=date(2026, 1, 5))
+    first, second, third = branch.members.order_by("pk")
+    for day in (3, 10, 17):
+        services.meeting_record(
+            actor=secretary,
+            branch=branch,
+            kind="theme_day",
+            held_on=date(2026, 11, day),
+            topic="主题党日",
+            attendees=[first, second],
+            place="党群服务中心",
+            chair=first,
+            note_taker=second,
+            absence_reasons={third.pk: "外出务工"},
+            attachments=[SimpleUploadedFile("记录.pdf", b"%PDF-1.4")],
+        )
+    client = client_as(secretary)
+
+    with django_assert_max_num_queries(30):
+        page = client.get(
+            reverse("party_branches:branch_detail", kwargs={"pk": branch.pk})
+        ).content.decode()
+
+    assert page.count(f"{third.person.name}（外出务工）") == 3
+    assert page.count('data-testid="meeting-attachments"') == 3
+    assert f"主持人：{first.person.name}" in page
