@@ -165,6 +165,11 @@ class OrganizationFilter(django_filters.FilterSet):
             "placeholder", _("Name, short name, credit code or leader")
         )
 
+    def more_fields(self):
+        """The filters shown after search, township and community (the sort is a link)."""
+        first = {"q", "township", "community", "o"}
+        return [self.form[name] for name in self.form.fields if name not in first]
+
     def _limit_community_choices(self, user) -> None:
         """Offer the communities of the chosen township, or all when there are few.
 
