@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, MediationCase, VerificationStatus
 from areas.models import Community, Township
+from orgs.forms.fields import OrganizationChoiceFilter
 from orgs.models import Organization
 
 
@@ -19,7 +20,7 @@ class _ScopedChoicesMixin:
 
 class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
-    organization = django_filters.ModelChoiceFilter(
+    organization = OrganizationChoiceFilter(
         label=_("Organisation"),
         field_name="lead_organization",
         queryset=Organization.objects.none(),
@@ -80,7 +81,7 @@ class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
 
 
 class MediationFilter(_ScopedChoicesMixin, django_filters.FilterSet):
-    organization = django_filters.ModelChoiceFilter(
+    organization = OrganizationChoiceFilter(
         label=_("Organisation"),
         queryset=Organization.objects.none(),
         empty_label=_("All organisations"),

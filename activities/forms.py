@@ -10,6 +10,7 @@ from activities.permissions import (
 from activities.services import COMMENT_MAX_LENGTH
 from areas.models import Community
 from core.forms import BootstrapFormMixin
+from orgs.forms.fields import OrganizationChoiceField, OrganizationMultipleChoiceField
 from orgs.models import Organization
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -46,6 +47,10 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
             "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
             "description": forms.Textarea(attrs={"rows": 4}),
             "co_organizers": forms.SelectMultiple(attrs={"size": 4}),
+        }
+        field_classes = {
+            "lead_organization": OrganizationChoiceField,
+            "co_organizers": OrganizationMultipleChoiceField,
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -86,6 +91,7 @@ class MediationCaseForm(BootstrapFormMixin, forms.ModelForm):
         model = MediationCase
         fields = ["organization", "occurred_on", "kind", "parties_summary", "outcome", "community"]
         widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"organization": OrganizationChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

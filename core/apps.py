@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from core import collation
+        from core.forms import use_please_choose
+
+        use_please_choose()
+        collation.connect()

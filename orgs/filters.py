@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from areas.models import Community, Township
+from core.collation import pinyin_order
 from core.identifiers import normalize_credit_code
 from core.text import clean_name
 from orgs.models import Category, Organization
@@ -20,6 +21,9 @@ PARTY_NO_BRANCH = "no_branch"
 WATCH_ZOMBIE = "zombie"
 WATCH_CLEAR = "clear"
 STATUS_ACTIVE = "active"
+
+# Text columns sort in pinyin order (阿 < 北 < 长 < 张).
+PINYIN_COLUMNS = {"name", "community__name", "category__name"}
 
 # URL value of each sortable column -> the field it orders by.
 SORTABLE_COLUMNS = {
@@ -43,12 +47,13 @@ class LedgerOrderingFilter(django_filters.OrderingFilter):
         ordering = []
         for param in value:
             name = self.get_ordering_value(param)
-            expression = F(name.removeprefix("-"))
+            field = name.removeprefix("-")
+            expression = pinyin_order(field) if field in PINYIN_COLUMNS else F(field)
             descending = name.startswith("-")
             ordering.append(
                 expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
             )
-        return qs.order_by(*ordering, "name", "pk")
+        return qs.order_by(*ordering, pinyin_order("name"), "pk")
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -121,7 +126,7 @@ class OrganizationFilter(django_filters.FilterSet):
     verified_before = django_filters.DateFilter(
         label=_("Not verified since"),
         method="filter_verified_before",
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date", "lang": "zh-CN"}),
     )
     ledger_keeper = django_filters.ModelChoiceFilter(
         label=_("Ledger keeper"), queryset=Organization.objects.none(), empty_label=_("Any keeper")
@@ -160,6 +165,11 @@ class OrganizationFilter(django_filters.FilterSet):
             "placeholder", _("Name, short name, credit code or leader")
         )
 
+    def more_fields(self):
+        """The filters shown after search, township and community (the sort is a link)."""
+        first = {"q", "township", "community", "o"}
+        return [self.form[name] for name in self.form.fields if name not in first]
+
     def _limit_community_choices(self, user) -> None:
         """Offer the communities of the chosen township, or all when there are few.
 
@@ -184,15 +194,15 @@ class OrganizationFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         # Names are stored tidied by clean_name, so the query is tidied the same way (its
         # full-width punctuation stays, as in the stored names); the credit code is compacted.
-        value = clean_name(value)
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(short_name__icontains=value)
-            | Q(credit_code__icontains=normalize_credit_code(value))
-            | Q(leader_name__icontains=value)
-        )
+        # Several words are searched together: each must appear in one of the fields.
+        for word in clean_name(value).split():
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(short_name__icontains=word)
+                | Q(credit_code__icontains=normalize_credit_code(word))
+                | Q(leader_name__icontains=word)
+            )
+        return queryset
 
     def filter_credit_list(self, queryset, name, value):
         if value == CREDIT_LIST_ABNORMAL:

@@ -65,6 +65,23 @@ class DissolveForm(BootstrapFormMixin, forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class MeetingForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
     held_on = forms.DateField(label=_("Held on"), initial=_today, widget=DATE_WIDGET)
@@ -75,19 +92,54 @@ class MeetingForm(BootstrapFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    chair = forms.ModelChoiceField(
+        label=_("Chair"), queryset=BranchMember.objects.none(), required=False
+    )
+    note_taker = forms.ModelChoiceField(
+        label=_("Note taker"), queryset=BranchMember.objects.none(), required=False
+    )
     minutes = forms.CharField(
         label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachments = MultipleFileField(
+        label=_("Minutes or photos"),
+        required=False,
+        help_text=_("PDF, Word, JPEG or PNG; several files may be chosen."),
     )
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
-        members = branch.members.select_related("person").order_by("left_on", "person__name")
-        self.fields["attendees"].queryset = members
-        self.fields["attendees"].label_from_instance = lambda member: member.person.name
+        members = list(branch.members.select_related("person").order_by("left_on", "person__name"))
+        for name in ("attendees", "chair", "note_taker"):
+            self.fields[name].queryset = branch.members.select_related("person").order_by(
+                "left_on", "person__name"
+            )
+            self.fields[name].label_from_instance = lambda member: member.person.name
         if not self.is_bound:
             self.initial.setdefault(
                 "attendees", [member.pk for member in members if member.left_on is None]
             )
+        # One reason box per current member: filled in for those who did not attend.
+        self.absence_fields = []
+        for member in members:
+            if member.left_on is not None:
+                continue
+            name = f"absence_{member.pk}"
+            self.fields[name] = forms.CharField(
+                label=_("Reason %(name)s was absent") % {"name": member.person.name},
+                max_length=200,
+                required=False,
+            )
+            self.fields[name].widget.attrs["class"] = "form-control"
+            self.absence_fields.append((member.pk, name))
+
+    def absence_reasons(self) -> dict[int, str]:
+        return {
+            pk: self.cleaned_data.get(name, "")
+            for pk, name in self.absence_fields
+            if self.cleaned_data.get(name)
+        }
 
 
 class InstructorForm(BootstrapFormMixin, forms.Form):

@@ -289,6 +289,23 @@ class Meeting(models.Model):
         BranchMember, verbose_name=_("attendees"), related_name="meetings_attended", blank=True
     )
     minutes = models.TextField(_("minutes"), blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    chair = models.ForeignKey(
+        BranchMember,
+        verbose_name=_("chair"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings_chaired",
+    )
+    note_taker = models.ForeignKey(
+        BranchMember,
+        verbose_name=_("note taker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings_noted",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -309,6 +326,56 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.get_kind_display()} · {self.held_on}"
+
+
+class MeetingAbsence(models.Model):
+    """A member of the branch who missed a meeting, and why."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="absences"
+    )
+    member = models.ForeignKey(
+        BranchMember,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="meetings_missed",
+    )
+    reason = models.CharField(_("reason for absence"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], name="meeting_absence_unique_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.member}"
+
+
+class MeetingAttachment(models.Model):
+    """The minutes (a scan or document) or a photo of a meeting."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("Minutes")
+        PHOTO = "photo", _("Photo")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="meeting-files/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting attachment")
+        verbose_name_plural = _("meeting attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.file.name
 
 
 class RequiredFrequency(models.Model):

@@ -22,7 +22,14 @@ from django.utils import timezone
 from orgs.models import Membership, Organization, Person
 from party_branches import rules
 from party_branches.compliance import branch_compliance
-from party_branches.models import Branch, BranchMember, InstructorAssignment, Meeting, PartyStatus
+from party_branches.models import (
+    Branch,
+    BranchMember,
+    InstructorAssignment,
+    Meeting,
+    MeetingAbsence,
+    PartyStatus,
+)
 from party_branches.permissions import (
     can_edit_branch,
     can_manage_instructors,
@@ -74,8 +81,15 @@ def branch_detail_context(*, user, branch: Branch, today: date | None = None) ->
         branch.members.select_related("person").order_by("left_on", "joined_on", "person__name")
     )
     meetings = list(
-        branch.meetings.select_related("recorded_by")
-        .annotate(attendee_count=Count("attendees"))
+        branch.meetings.select_related("recorded_by", "chair__person", "note_taker__person")
+        .prefetch_related(
+            Prefetch(
+                "absences",
+                queryset=MeetingAbsence.objects.select_related("member__person").order_by("pk"),
+            ),
+            "attachments",
+        )
+        .annotate(attendee_count=Count("attendees", distinct=True))
         .order_by("-held_on", "-pk")[:50]
     )
     quarter = rules.quarter_of(today)

@@ -28,6 +28,8 @@ from party_branches.models import (
     Formation,
     InstructorAssignment,
     Meeting,
+    MeetingAbsence,
+    MeetingAttachment,
     MeetingKind,
     PartyStatus,
     RequiredFrequency,
@@ -109,6 +111,18 @@ MEETING_AFTER_DISSOLVED_MESSAGE = _(
 MEETING_TOPIC_REQUIRED_MESSAGE = _("Give the meeting's topic.")
 MEETING_NO_ATTENDEES_MESSAGE = _("Tick the members who attended.")
 MEETING_ATTENDEE_NOT_MEMBER_MESSAGE = _("%(names)s were not members of the branch on %(held_on)s.")
+MEETING_ROLE_NOT_MEMBER_MESSAGE = _("Choose a member of the branch on the day of the meeting.")
+MEETING_ATTACHMENT_TYPE_MESSAGE = _(
+    "Attach the minutes as PDF, Word or an image, or photos as JPEG or PNG."
+)
+MEETING_ATTACHMENT_EXTENSIONS = {
+    ".pdf": MeetingAttachment.Kind.MINUTES,
+    ".doc": MeetingAttachment.Kind.MINUTES,
+    ".docx": MeetingAttachment.Kind.MINUTES,
+    ".jpg": MeetingAttachment.Kind.PHOTO,
+    ".jpeg": MeetingAttachment.Kind.PHOTO,
+    ".png": MeetingAttachment.Kind.PHOTO,
+}
 INSTRUCTOR_NAME_REQUIRED_MESSAGE = _("Give the instructor's name or choose them from the ledger.")
 INSTRUCTOR_ALREADY_ACTIVE_MESSAGE = _(
     "%(name)s already has the instructor %(instructor)s; end that assignment first."
@@ -537,8 +551,18 @@ def meeting_record(
     topic: str,
     attendees: Iterable[BranchMember],
     minutes: str = "",
+    place: str = "",
+    chair: BranchMember | None = None,
+    note_taker: BranchMember | None = None,
+    absence_reasons: dict[int, str] | None = None,
+    attachments: Iterable = (),
 ) -> Meeting:
-    """Record a meeting of the branch with who attended and the minutes."""
+    """Record a meeting of the branch: who attended, chaired and took notes, the place, the
+    minutes and attachments (minutes or photos).
+
+    Every member in force on the day who did not attend is recorded as absent, with the reason
+    given in `absence_reasons` (member id -> reason).
+    """
     if not can_record_meetings(actor, branch):
         raise PermissionDenied
     branch = Branch.objects.get(pk=branch.pk)
@@ -582,6 +606,16 @@ def meeting_record(
             names=_names(people),
             held_on=held_on.isoformat(),
         )
+    members_on_day = BranchMember.objects.filter(branch=branch).on(held_on)
+    on_day_ids = set(members_on_day.values_list("pk", flat=True))
+    for field, member in (("chair", chair), ("note_taker", note_taker)):
+        if member is not None and member.pk not in on_day_ids:
+            _add(errors, field, MEETING_ROLE_NOT_MEMBER_MESSAGE)
+    attachments = list(attachments)
+    for upload in attachments:
+        if _attachment_kind(upload) is None:
+            _add(errors, "attachments", MEETING_ATTACHMENT_TYPE_MESSAGE)
+            break
     _raise_if(errors)
     meeting = Meeting(
         branch=branch,
@@ -589,19 +623,45 @@ def meeting_record(
         held_on=held_on,
         topic=topic,
         minutes=minutes,
+        place=clean_text(place),
+        chair=chair,
+        note_taker=note_taker,
         recorded_by=actor,
     )
     meeting.full_clean()
     meeting.save()
     meeting.attendees.set(attendees)
+    reasons = absence_reasons or {}
+    attending = {member.pk for member in attendees}
+    MeetingAbsence.objects.bulk_create(
+        MeetingAbsence(meeting=meeting, member_id=pk, reason=clean_text(reasons.get(pk, ""))[:200])
+        for pk in sorted(on_day_ids - attending)
+    )
+    for upload in attachments:
+        MeetingAttachment.objects.create(
+            meeting=meeting, kind=_attachment_kind(upload), file=upload
+        )
     audit_record(
         actor=actor,
         action="branch.meeting_record",
         obj=meeting,
         summary=f"{branch.name} · {MeetingKind(kind).label} · {held_on.isoformat()}",
-        changes={"kind": kind, "held_on": held_on.isoformat(), "attendees": len(attendees)},
+        changes={
+            "kind": kind,
+            "held_on": held_on.isoformat(),
+            "attendees": len(attendees),
+            "absentees": len(on_day_ids - attending),
+            "attachments": len(attachments),
+        },
     )
     return meeting
+
+
+def _attachment_kind(upload) -> str | None:
+    """Minutes or photo, from the file's extension; None when the type is not accepted."""
+    name = str(getattr(upload, "name", "")).lower()
+    suffix = name[name.rfind(".") :] if "." in name else ""
+    return MEETING_ATTACHMENT_EXTENSIONS.get(suffix)
 
 
 # --- Instructors -------------------------------------------------------------------------

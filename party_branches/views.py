@@ -297,7 +297,7 @@ def meeting_record(request, pk: int):
     branch = _visible_branch(request, pk)
     if not can_record_meetings(request.user, branch):
         raise PermissionDenied
-    form = MeetingForm(request.POST or None, branch=branch)
+    form = MeetingForm(request.POST or None, request.FILES or None, branch=branch)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_record(
@@ -308,6 +308,11 @@ def meeting_record(request, pk: int):
                 topic=form.cleaned_data["topic"],
                 attendees=list(form.cleaned_data["attendees"]),
                 minutes=form.cleaned_data["minutes"],
+                place=form.cleaned_data["place"],
+                chair=form.cleaned_data["chair"],
+                note_taker=form.cleaned_data["note_taker"],
+                absence_reasons=form.absence_reasons(),
+                attachments=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
             _add_service_errors(form, error)

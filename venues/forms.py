@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
 from core.text import CleanTextField
+from orgs.forms.fields import OrganizationChoiceField
 from venues.models import OpeningHours
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -22,11 +23,6 @@ MONTH_FORMAT_MESSAGE = _("Enter a month as YYYY-MM.")
 def aware(day: datetime.date, time: datetime.time) -> datetime.datetime:
     """Combine a local date and time into an aware datetime of the current time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, time))
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.name
 
 
 class RoomChoiceField(forms.ModelChoiceField):

@@ -5,21 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
 from core.text import CleanTextField
+from orgs.forms.fields import OrganizationChoiceField, OrganizationMultipleChoiceField
 from orgs.models import AnnualInspection, CreditListing
 from orgs.services.merges import MERGE_SURVIVOR_IN_MERGED_MESSAGE
 from orgs.services.oversight import ZOMBIE_CLEAR, ZOMBIE_CONFIRM
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name}（{obj.community.name}）"
-
-
-class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name}（{obj.community.name}）"
 
 
 class MergeSelectionForm(BootstrapFormMixin, forms.Form):

@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Community
-from core.forms import BootstrapFormMixin
+from core.forms import EMPTY_CHOICE_LABEL, BootstrapFormMixin
 from core.identifiers import (
     birth_date_from_id,
     gender_from_id,
@@ -161,7 +161,9 @@ class MembershipAddForm(PersonRulesMixin, BootstrapFormMixin, forms.Form):
     )
     name = forms.CharField(label=_("Full name"), max_length=50)
     gender = forms.ChoiceField(
-        label=_label("gender"), choices=[("", "---------"), *Person.Gender.choices], required=False
+        label=_label("gender"),
+        choices=[("", EMPTY_CHOICE_LABEL), *Person.Gender.choices],
+        required=False,
     )
     mobile = forms.CharField(
         label=_label("mobile"), max_length=RAW_IDENTIFIER_LENGTH, required=False

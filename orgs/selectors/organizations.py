@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from areas.models import Community
+from core.collation import pinyin_order
 from core.masking import mask_sensitive_text
 from orgs.models import Organization, ZombieFlag
 from orgs.models.organizations import GRADE_VALID_YEARS
@@ -117,7 +118,7 @@ def organization_list(*, user):
                 suspected_zombie_condition(), output_field=BooleanField()
             ),
         )
-        .order_by("name", "pk")
+        .order_by(pinyin_order("name"), "pk")
     )
 
 

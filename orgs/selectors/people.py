@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -125,8 +126,15 @@ def person_history(person: Person, *, full_birth_date: bool = False) -> list[dic
     )
 
 
-def members_tab_context(*, user, organization) -> dict:
-    """Context for the organisation page's members section (orgs/partials/_org_members.html)."""
+MEMBERS_PAGE_SIZE = 20
+
+
+def members_tab_context(*, user, organization, member_query="", member_page=None) -> dict:
+    """Context for the organisation page's members section (orgs/partials/_org_members.html).
+
+    `member_query` keeps the current members whose name holds every word typed; `member_page`
+    pages them (MEMBERS_PAGE_SIZE a page); None shows them all (the print view).
+    """
     memberships = list(
         Membership.objects.filter(organization=organization)
         .select_related("person")
@@ -146,10 +154,20 @@ def members_tab_context(*, user, organization) -> dict:
         organization.is_active
         and Organization.objects.editable_by(user).filter(pk=organization.pk).exists()
     )
+    member_count = len(current)
+    words = clean_name(member_query).split()
+    if words:
+        current = [m for m in current if all(word in m.person.name for word in words)]
+    members_page = None
+    if member_page is not None:
+        members_page = Paginator(current, MEMBERS_PAGE_SIZE).get_page(member_page)
+        current = list(members_page)
     return {
         "current_members": current,
+        "members_page": members_page,
+        "member_query": member_query,
         "past_members": past,
-        "member_count": len(current),
+        "member_count": member_count,
         "can_edit_members": can_edit,
         "can_see_sensitive": can_see_sensitive(user),
     }

@@ -3,14 +3,19 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.collation import pinyin_order
 from core.masking import mask_mobile
+from core.text import clean_name
 from orgs.filters import SORTABLE_COLUMNS, OrganizationFilter
+from orgs.forms.fields import organization_label
 from orgs.forms.organizations import OrganizationForm
 from orgs.models import Organization
 from orgs.permissions import can_create_organization, can_see_sensitive
@@ -70,7 +75,27 @@ ORGANIZATION_SECTIONS = (
 )
 
 
+MEMBERS_SECTION = "orgs.selectors.people.members_tab_context"
+
+
 def organization_detail(request, pk: int):
+    context = _organization_context(
+        request,
+        pk,
+        member_query=request.GET.get("member_q", ""),
+        member_page=request.GET.get("member_page") or 1,
+    )
+    return render(request, "orgs/organization_detail.html", context)
+
+
+def organization_print(request, pk: int):
+    """The whole record on A4 (一社一档): profile, members, branch, oversight, scores, history."""
+    context = _organization_context(request, pk, member_query="", member_page=None)
+    context["printed_on"] = timezone.localdate()
+    return render(request, "orgs/organization_print.html", context)
+
+
+def _organization_context(request, pk: int, *, member_query: str, member_page) -> dict:
     organization = get_object_or_404(
         selectors.organization_detail_queryset(user=request.user), pk=pk
     )
@@ -92,8 +117,15 @@ def organization_detail(request, pk: int):
         ),
     }
     for section in ORGANIZATION_SECTIONS:
-        context.update(import_string(section)(user=request.user, organization=organization))
-    return render(request, "orgs/organization_detail.html", context)
+        extra = (
+            {"member_query": member_query, "member_page": member_page}
+            if section == MEMBERS_SECTION
+            else {}
+        )
+        context.update(
+            import_string(section)(user=request.user, organization=organization, **extra)
+        )
+    return context
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,10 +185,33 @@ def organization_verify(request, pk: int):
     return redirect("orgs:organization_detail", pk=organization.pk)
 
 
+ORGANIZATION_OPTIONS_LIMIT = 30
+
+
+def organization_options(request):
+    """Options of an organisation picker matching what was typed (search as you type).
+
+    Scoped by visible_to and bounded: the form still validates against its own choices.
+    """
+    words = clean_name(request.GET.get("organization_q", "")).split()
+    organizations = Organization.objects.visible_to(request.user).select_related(
+        "community__township"
+    )
+    for word in words:
+        organizations = organizations.filter(
+            Q(name__icontains=word) | Q(short_name__icontains=word)
+        )
+    organizations = organizations.order_by(pinyin_order("name"), "pk")[:ORGANIZATION_OPTIONS_LIMIT]
+    options = [(org.pk, organization_label(org)) for org in organizations]
+    return render(request, "orgs/partials/_organization_options.html", {"options": options})
+
+
 urlpatterns = [
+    path("options/", organization_options, name="organization_options"),
     path("", organization_list, name="organization_list"),
     path("new/", organization_create, name="organization_create"),
     path("<int:pk>/", organization_detail, name="organization_detail"),
+    path("<int:pk>/print/", organization_print, name="organization_print"),
     path("<int:pk>/edit/", organization_update, name="organization_update"),
     path("<int:pk>/verify/", organization_verify, name="organization_verify"),
 ]

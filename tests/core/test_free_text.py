@@ -93,6 +93,7 @@ TEXT_FIELDS = {
     "party_branches.forms.DissolveForm.reason": PROSE_KIND,
     "party_branches.forms.MeetingForm.topic": PROSE_KIND,
     "party_branches.forms.MeetingForm.minutes": PROSE_KIND,
+    "party_branches.forms.MeetingForm.place": PROSE_KIND,
     "party_branches.forms.InstructorForm.instructor_name": NAME,
     "party_branches.forms.InstructorForm.instructor_phone": IDENTIFIER,
     "party_branches.forms.InstructorForm.unit": NAME,
