@@ -191,11 +191,14 @@ ORGANIZATION_OPTIONS_LIMIT = 30
 def organization_options(request):
     """Options of an organisation picker matching what was typed (search as you type).
 
-    Scoped by visible_to and bounded: the form still validates against its own choices.
+    Scoped by visible_to, never a merged, deregistered or revoked organisation, and bounded:
+    the form still validates against its own choices.
     """
     words = clean_name(request.GET.get("organization_q", "")).split()
-    organizations = Organization.objects.visible_to(request.user).select_related(
-        "community__township"
+    organizations = (
+        Organization.objects.visible_to(request.user)
+        .pickable()
+        .select_related("community__township")
     )
     for word in words:
         organizations = organizations.filter(

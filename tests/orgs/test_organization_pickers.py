@@ -79,6 +79,22 @@ def test_typing_narrows_the_options_to_visible_matches(
     assert "和平社区广场舞队" not in page
 
 
+def test_the_options_never_offer_a_merged_or_closed_organisation(county, county_admin, client):
+    for status in ("merged", "deregistered", "revoked"):
+        OrganizationFactory(
+            name=f"幸福书画{status}",
+            community=county.community_a1,
+            status=status,
+            merged_into=county.org_a1 if status == "merged" else None,
+        )
+    client.force_login(county_admin)
+
+    page = client.get(OPTIONS_URL, {"organization_q": "幸福 书画"}).content.decode()
+
+    assert "幸福社区书画协会" in page
+    assert "幸福书画" not in page
+
+
 def test_the_options_are_bounded(county, county_admin, client):
     for n in range(35):
         OrganizationFactory(name=f"书画社{n:02d}", community=county.community_a1)
