@@ -189,6 +189,17 @@ def _styled(worksheet, value, *, font=None, fill=None, border=None, alignment=No
     return cell
 
 
+def _print_setup(worksheet, *, title: str) -> None:
+    """Landscape, one page wide, the head rows on every page, the title and page numbers."""
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_title_rows = f"1:{HEADER_ROW}"
+    worksheet.oddHeader.center.text = title.replace("&", "&&")
+    worksheet.oddFooter.center.text = str(_("Page &P of &N"))
+
+
 def write_workbook(
     target: str | os.PathLike | IO[bytes],
     sheets: Iterable[Sheet],
@@ -212,6 +223,7 @@ def write_workbook(
         for index, column in enumerate(columns, 1):
             worksheet.column_dimensions[get_column_letter(index)].width = column.width
         worksheet.freeze_panes = f"A{HEADER_ROW + 1}"
+        _print_setup(worksheet, title=title)
         worksheet.append([_styled(worksheet, f"{title} · {sheet.title}", font=TITLE_FONT)])
         as_of_line = _("As of %(date)s") % {"date": as_of.isoformat()}
         if sheet.subtitle:
