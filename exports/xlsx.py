@@ -138,8 +138,17 @@ def _datetime(value):
     return value
 
 
-def _decimal(value):
-    return None if value == "" else value
+def _decimal_converter(worksheet) -> Callable[[Any], Any]:
+    """Decimals stay numbers, shown with two decimals ("0.00")."""
+
+    def convert(value):
+        if value is None or value == "":
+            return None
+        cell = WriteOnlyCell(worksheet, value)
+        cell.number_format = "0.00"
+        return cell
+
+    return convert
 
 
 def _integer(value):
@@ -164,7 +173,7 @@ def _converters(worksheet, columns: Sequence[Column]) -> list[Callable[[Any], An
     # a date number format (yyyy-mm-dd, or yyyy-mm-dd h:mm:ss for datetimes).
     simple = {
         INTEGER: _integer,
-        DECIMAL: _decimal,
+        DECIMAL: _decimal_converter(worksheet),
         DATE: _date,
         DATETIME: _datetime,
         BOOLEAN: _boolean,
