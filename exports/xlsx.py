@@ -138,8 +138,17 @@ def _datetime(value):
     return value
 
 
-def _decimal(value):
-    return None if value == "" else value
+def _decimal_converter(worksheet) -> Callable[[Any], Any]:
+    """Decimals stay numbers, shown with two decimals ("0.00")."""
+
+    def convert(value):
+        if value is None or value == "":
+            return None
+        cell = WriteOnlyCell(worksheet, value)
+        cell.number_format = "0.00"
+        return cell
+
+    return convert
 
 
 def _integer(value):
@@ -164,7 +173,7 @@ def _converters(worksheet, columns: Sequence[Column]) -> list[Callable[[Any], An
     # a date number format (yyyy-mm-dd, or yyyy-mm-dd h:mm:ss for datetimes).
     simple = {
         INTEGER: _integer,
-        DECIMAL: _decimal,
+        DECIMAL: _decimal_converter(worksheet),
         DATE: _date,
         DATETIME: _datetime,
         BOOLEAN: _boolean,
@@ -187,6 +196,17 @@ def _styled(worksheet, value, *, font=None, fill=None, border=None, alignment=No
     if alignment:
         cell.alignment = alignment
     return cell
+
+
+def _print_setup(worksheet, *, title: str) -> None:
+    """Landscape, one page wide, the head rows on every page, the title and page numbers."""
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_title_rows = f"1:{HEADER_ROW}"
+    worksheet.oddHeader.center.text = title.replace("&", "&&")
+    worksheet.oddFooter.center.text = str(_("Page &P of &N"))
 
 
 def write_workbook(
@@ -212,6 +232,7 @@ def write_workbook(
         for index, column in enumerate(columns, 1):
             worksheet.column_dimensions[get_column_letter(index)].width = column.width
         worksheet.freeze_panes = f"A{HEADER_ROW + 1}"
+        _print_setup(worksheet, title=title)
         worksheet.append([_styled(worksheet, f"{title} · {sheet.title}", font=TITLE_FONT)])
         as_of_line = _("As of %(date)s") % {"date": as_of.isoformat()}
         if sheet.subtitle:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from django.utils.translation import gettext, gettext_lazy
+
 MIN_FORMAL_MEMBERS = 3
 MAX_MEMBERS = 50
 JOINT_MIN_ORGANIZATIONS = 2
@@ -68,7 +70,21 @@ def parse_quarter(text: str | None) -> Quarter | None:
 
 
 def format_quarter(quarter: Quarter) -> str:
+    """The quarter's code, "2025Q3": for URLs and form values, not for people."""
     return f"{quarter[0]}Q{quarter[1]}"
+
+
+_QUARTER_NAMES = {
+    1: gettext_lazy("first quarter"),
+    2: gettext_lazy("second quarter"),
+    3: gettext_lazy("third quarter"),
+    4: gettext_lazy("fourth quarter"),
+}
+
+
+def quarter_label(quarter: Quarter) -> str:
+    """The quarter as a person reads it: "2026年第四季度"."""
+    return gettext("%(year)s, %(name)s") % {"year": quarter[0], "name": _QUARTER_NAMES[quarter[1]]}
 
 
 def shift_quarter(quarter: Quarter, by: int) -> Quarter:

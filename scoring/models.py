@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from accounts.scoping import ScopedQuerySet, scope_for
+from party_branches.rules import quarter_label
 
 
 class Indicator(models.TextChoices):
@@ -164,6 +165,11 @@ class ScoringQuarter(models.Model):
         return f"{self.year}Q{self.quarter}"
 
     @property
+    def quarter_label(self) -> str:
+        """The quarter as a person reads it ("2026年第四季度")."""
+        return quarter_label((self.year, self.quarter))
+
+    @property
     def key(self) -> tuple[int, int]:
         return self.year, self.quarter
 
@@ -288,6 +294,11 @@ class QuarterScore(models.Model):
         return f"{self.organization_id} {self.year}Q{self.quarter} {self.total}"
 
     @property
+    def quarter_label(self) -> str:
+        """The quarter as a person reads it ("2026年第四季度")."""
+        return quarter_label((self.year, self.quarter))
+
+    @property
     def rank_change(self) -> int | None:
         """Places gained since last quarter (negative when it fell); None when not comparable."""
         if self.rank_county is None or self.previous_rank_county is None:
@@ -402,6 +413,11 @@ class RankingRun(models.Model):
         return f"{self.year}Q{self.quarter} {self.get_status_display()}"
 
     @property
+    def quarter_label(self) -> str:
+        """The quarter as a person reads it ("2026年第四季度")."""
+        return quarter_label((self.year, self.quarter))
+
+    @property
     def is_active(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 
@@ -410,6 +426,14 @@ class RankingRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+    @property
+    def duration_seconds(self) -> float | None:
+        """Seconds the run took, or None when unknown or too short to show as "0.0"."""
+        duration = self.duration
+        if duration is None or duration.total_seconds() < 0.05:
+            return None
+        return duration.total_seconds()
 
 
 class AwardQuerySet(ScopedQuerySet):

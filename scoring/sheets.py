@@ -19,7 +19,7 @@ from exports.registry import (
     yes_no,
 )
 from exports.xlsx import DATETIME, DECIMAL, INTEGER, Column, Sheet
-from party_branches.rules import format_quarter, quarter_of
+from party_branches.rules import quarter_label, quarter_of
 from scoring.explain import explain_text, not_ranked_reason
 from scoring.models import Award, QuarterScore, ScoringQuarter
 
@@ -194,7 +194,7 @@ def ranking_ledger(*, user, params, reveal: bool) -> Ledger:
                 expected_rows=subset.count,
             )
         )
-    label = format_quarter(quarter)
+    label = quarter_label(quarter)
     summary = _("Quarter: %(quarter)s") % {"quarter": label}
     for sheet in sheets:
         sheet.subtitle = summary

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from areas.models import Community
-from party_branches.rules import format_quarter
+from party_branches.rules import format_quarter, quarter_label
 from scoring import permissions, selectors
 from scoring.forms import AssessmentFormSet
 from scoring.services.assessments import AssessmentEntry, assessments_save, check_quarter_open
@@ -81,8 +81,11 @@ def assessments(request):
         "scoring/assessments.html",
         {
             "quarter": quarter,
-            "quarter_label": format_quarter(quarter),
-            "quarter_choices": [format_quarter(q) for q in selectors.quarter_choices()],
+            "quarter_code": format_quarter(quarter),
+            "quarter_label": quarter_label(quarter),
+            "quarter_choices": [
+                (format_quarter(q), quarter_label(q)) for q in selectors.quarter_choices()
+            ],
             "communities": communities,
             "community_id": community_id,
             "page": page,

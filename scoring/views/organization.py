@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from orgs.models import Organization
-from party_branches.rules import format_quarter, parse_quarter, shift_quarter
+from party_branches.rules import format_quarter, parse_quarter, quarter_label, shift_quarter
 from scoring import selectors
 from scoring.explain import explain
 from scoring.models import QuarterScore
@@ -26,7 +26,7 @@ def _place_change(score, previous, field: str, same: str):
 
 def _chart_data(trend) -> dict:
     return {
-        "labels": [f"{row.year}Q{row.quarter}" for row in trend],
+        "labels": [row.quarter_label for row in trend],
         "total": [float(row.total) for row in trend],
         "series": {field: [float(getattr(row, field)) for row in trend] for field in TREND_SERIES},
         "ranks": [row.rank_county for row in trend],
@@ -63,8 +63,12 @@ def organization_score(request, pk: int):
     context = {
         "organization": organization,
         "quarter": quarter,
-        "quarter_label": format_quarter(quarter),
-        "quarter_choices": [format_quarter((row.year, row.quarter)) for row in reversed(trend)],
+        "quarter_code": format_quarter(quarter),
+        "quarter_label": quarter_label(quarter),
+        "quarter_choices": [
+            (format_quarter((row.year, row.quarter)), quarter_label((row.year, row.quarter)))
+            for row in reversed(trend)
+        ],
         "score": score,
         "scoring_quarter": scoring_quarter,
         "trend": trend,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import scope_for
 from areas.models import Township
 from orgs.models import Category
-from party_branches.rules import format_quarter
+from party_branches.rules import format_quarter, quarter_label
 from scoring import permissions, selectors
 from scoring.filters import RankingFilter
 from scoring.forms import ReopenForm
@@ -73,8 +73,11 @@ def ranking(request):
         "filter": filterset,
         "scope": scope,
         "quarter": quarter,
-        "quarter_label": format_quarter(quarter),
-        "quarter_choices": [format_quarter(q) for q in selectors.quarter_choices(around=quarter)],
+        "quarter_code": format_quarter(quarter),
+        "quarter_label": quarter_label(quarter),
+        "quarter_choices": [
+            (format_quarter(q), quarter_label(q)) for q in selectors.quarter_choices(around=quarter)
+        ],
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "scoring/partials/_ranking_table.html", context)

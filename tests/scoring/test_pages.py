@@ -257,7 +257,7 @@ def test_score_page_explains_points_ranks_and_trend(q2_ranking, client_as, org_c
     chart = json.loads(
         page.split('id="score-trend-data" type="application/json">')[1].split("</script>")[0]
     )
-    assert chart["labels"] == ["2026Q1", "2026Q2"]
+    assert chart["labels"] == ["2026年第一季度", "2026年第二季度"]
     assert chart["total"] == [55.0, 55.0]
     assert response.context["score"].rank_county == 2
     assert response.context["county_change"].kind == "down"
