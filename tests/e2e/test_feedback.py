@@ -69,6 +69,9 @@ def test_event_recorded_verified_and_rated_from_a_phone(
     page.goto(live_server.url + reverse("activities:verification_queue"))
     expect(page.get_by_test_id("queue-activities")).to_contain_text("重阳节健康义诊")
     page.get_by_test_id(f"verify-activity-{activity.pk}").click()
+    # a record with no content and no photo asks for a confirmation first
+    expect(page.get_by_test_id("verify-empty-warning")).to_be_visible()
+    page.get_by_test_id(f"confirm-verify-{activity.pk}").click()
     expect(page.get_by_test_id("queue-activities")).not_to_contain_text("重阳节健康义诊")
     activity.refresh_from_db()
     assert activity.status == VerificationStatus.VERIFIED
