@@ -76,6 +76,9 @@ def test_admin_reads_the_ranking_by_township_and_an_organisations_score(
     canvas = page.get_by_test_id("trend-chart")
     expect(canvas).to_be_visible()
     page.wait_for_function("() => window.Chart && Chart.getChart('score-trend') !== undefined")
-    assert page.evaluate("Chart.getChart('score-trend').data.labels") == ["2026Q1", "2026Q2"]
-    expect(page.get_by_test_id("trend-table")).to_contain_text("2026Q1")
+    assert page.evaluate("Chart.getChart('score-trend').data.labels") == [
+        "2026年第一季度",
+        "2026年第二季度",
+    ]
+    expect(page.get_by_test_id("trend-table")).to_contain_text("2026年第一季度")
     screenshot("scoring-organization-score")
