@@ -6,6 +6,11 @@ overlap check below runs first and names the conflicting slot; it is not the gua
   of two concurrent inserts with SQLSTATE 23P01, which we turn into the same BookingConflict.
 - SQLite: every transaction is IMMEDIATE (settings), so writers queue for the write lock and
   the check and the insert of one booking run with no other writer in between.
+Every write that puts a booking on a room's calendar first takes the room's row lock
+(`_lock_room`): writers for one room queue, so the check and the weekly quota see what the
+previous writer committed, and concurrent inserts never wait on each other's uncommitted rows
+inside the exclusion constraint's check (two such waits can cross, and PostgreSQL then aborts
+one with "deadlock detected" instead of a clean conflict).
 """
 
 from __future__ import annotations
@@ -135,6 +140,16 @@ def _conflict_dict(day, start, end, message, other: Booking | None = None) -> di
     if other is not None:
         entry.update(booking=other.pk, organization=other.organization.name, status=other.status)
     return entry
+
+
+def _lock_room(room_pk: int) -> None:
+    """Queue behind any other booking write for this room until our transaction ends.
+
+    FOR NO KEY UPDATE: it does not block inserts that merely reference the room (they take
+    FOR KEY SHARE), only other writers taking this same lock. A no-op on SQLite, whose
+    IMMEDIATE transactions already queue writers.
+    """
+    list(Room.objects.select_for_update(no_key=True).filter(pk=room_pk).values_list("pk"))
 
 
 def _first_overlap(room: Room, start, end, exclude_pk=None) -> Booking | None:
@@ -328,6 +343,7 @@ def booking_create(
 ) -> Booking:
     """Book a room for an organisation: pending if the room needs approval, else confirmed."""
     _check_actor(actor=actor, room=room, organization=organization)
+    _lock_room(room.pk)
     purpose = clean_text(purpose)
     _check_shape(
         room=room, start=start, end=end, expected_attendance=expected_attendance, purpose=purpose
@@ -486,6 +502,7 @@ def booking_series_create(
 ) -> tuple[BookingSeries, list[Booking], list[dict]]:
     """Book the room every week; with conflicts, book the free dates only or none at all."""
     _check_actor(actor=actor, room=room, organization=organization)
+    _lock_room(room.pk)
     purpose = clean_text(purpose)
     free, conflicts = _plan_series(
         room=room,
@@ -659,6 +676,7 @@ def booking_move(
 ) -> Booking:
     """Move one occurrence of a weekly series to another slot; the rest stay as they are."""
     _require(can_move(actor, booking))
+    _lock_room(booking.room_id)
     current = _lock(booking)
     if current.series_id is None:
         raise ValidationError({"start": [ValidationError(MOVE_ONLY_SERIES, code="not_series")]})
