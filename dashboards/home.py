@@ -88,7 +88,7 @@ def township_staff_home(*, user) -> dict:
         ),
         "behind_count": len(behind),
         "behind": behind[:PREVIEW],
-        "quarter": quarters.format_quarter(quarter),
+        "quarter": quarters.quarter_label(quarter),
         "behind_url": link(
             "party_branches:compliance_board",
             quarter=quarters.format_quarter(quarter),
@@ -169,7 +169,7 @@ def org_contact_home(*, user) -> dict:
         "bookings": list(upcoming[:PREVIEW]),
         "booking_count": upcoming.count(),
         "score": score,
-        "score_quarter": quarters.format_quarter((score.year, score.quarter)) if score else "",
+        "score_quarter": quarters.quarter_label((score.year, score.quarter)) if score else "",
         "missing": missing,
         "quarter": quarters.format_quarter(quarter),
     }

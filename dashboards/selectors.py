@@ -455,7 +455,7 @@ def ranking_figures(*, user, filters: OverviewFilters) -> dict:
     risers = comparable.annotate(gain=gain).filter(gain__gt=0).order_by("-gain", "rank_county")
     fallers = comparable.annotate(gain=gain).filter(gain__lt=0).order_by("gain", "rank_county")
     return {
-        "quarter": quarters.format_quarter((year, quarter)),
+        "quarter": quarters.quarter_label((year, quarter)),
         "top": [_score_row(score) for score in scores.order_by("rank_county", "pk")[:TOP_COUNT]],
         "risers": [_score_row(score) for score in risers[:MOVERS_COUNT]],
         "fallers": [_score_row(score) for score in fallers[:MOVERS_COUNT]],

@@ -82,6 +82,11 @@ _QUARTER_NAMES = {
 }
 
 
+def quarter_name(q: int) -> str:
+    """The quarter of a year as a person reads it: "第四季度"."""
+    return str(_QUARTER_NAMES[q])
+
+
 def quarter_label(quarter: Quarter) -> str:
     """The quarter as a person reads it: "2026年第四季度"."""
     return gettext("%(year)s, %(name)s") % {"year": quarter[0], "name": _QUARTER_NAMES[quarter[1]]}

@@ -167,7 +167,7 @@ def organization_gaps(
     today = today or timezone.localdate()
     quarter = quarters.quarter_of(today)
     year = quarter[0]
-    label = quarters.format_quarter(quarter)
+    label = quarters.quarter_label(quarter)
     figures = quarter_figures(organization, quarter)
     rules = rule_points(year)
     detail = reverse("orgs:organization_detail", kwargs={"pk": organization.pk})

@@ -162,7 +162,7 @@ class ScoringQuarter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}Q{self.quarter}"
+        return self.quarter_label
 
     @property
     def quarter_label(self) -> str:
@@ -291,7 +291,7 @@ class QuarterScore(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization_id} {self.year}Q{self.quarter} {self.total}"
+        return f"{self.organization_id} {self.quarter_label} {self.total}"
 
     @property
     def quarter_label(self) -> str:
@@ -361,7 +361,7 @@ class QuarterAssessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization_id} {self.year}Q{self.quarter}"
+        return f"{self.organization_id} {quarter_label((self.year, self.quarter))}"
 
 
 class RankingRun(models.Model):
@@ -410,7 +410,7 @@ class RankingRun(models.Model):
         indexes = [models.Index(fields=["year", "quarter", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.year}Q{self.quarter} {self.get_status_display()}"
+        return f"{self.quarter_label} {self.get_status_display()}"
 
     @property
     def quarter_label(self) -> str:

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.enqueue import BrokerUnavailable
@@ -14,11 +15,47 @@ from exports.models import ExportJob
 from exports.registry import KINDS, LIST_URLS, as_querydict, build_ledger, stored_filters
 from exports.selectors import export_job_list
 from orgs.permissions import can_see_sensitive
+from party_branches.rules import (
+    format_quarter,
+    parse_quarter,
+    quarter_label,
+    quarter_of,
+    shift_quarter,
+)
+from scoring.models import ScoringQuarter
 
 PAGE_SIZE = 25
 # Kinds whose form asks for a quarter or a year (they have no list page of their own yet).
 QUARTER_KINDS = frozenset({"ranking", "meetings"})
 YEAR_KINDS = frozenset({"awards"})
+# Quarters offered for the meetings ledger: the current one and the seven before it.
+RECENT_QUARTERS = 8
+
+
+def _quarter_choices(kind: str, chosen: str) -> list[tuple[str, str]]:
+    """(code, 2026年第三季度) pairs, newest first: the computed quarters for the ranking,
+    else those and the recent quarters; the quarter already chosen (a link's) is kept."""
+    quarters = set(
+        ScoringQuarter.objects.filter(computed_at__isnull=False).values_list("year", "quarter")
+    )
+    if kind != "ranking":
+        current = quarter_of(timezone.localdate())
+        quarters.update(shift_quarter(current, -back) for back in range(RECENT_QUARTERS))
+    picked = parse_quarter(chosen)
+    if picked is not None:
+        quarters.add(picked)
+    return [(format_quarter(q), quarter_label(q)) for q in sorted(quarters, reverse=True)]
+
+
+def _year_choices(chosen: str) -> list[int]:
+    """Years that have a computed quarter, and this year, newest first."""
+    years = set(
+        ScoringQuarter.objects.filter(computed_at__isnull=False).values_list("year", flat=True)
+    )
+    years.add(timezone.localdate().year)
+    if chosen.isdigit():
+        years.add(int(chosen))
+    return sorted(years, reverse=True)
 
 
 def _kind_choices():
@@ -46,6 +83,8 @@ def export_create(request):
         "year_kinds": YEAR_KINDS,
         "errors": [],
         "summary": "",
+        "quarter_choices": _quarter_choices(kind, data.get("quarter", "")),
+        "year_choices": _year_choices(data.get("year", "")),
     }
     if kind and kind in KINDS:
         context["back_url"] = reverse(LIST_URLS[kind])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.services import audit_record
-from party_branches.rules import Quarter, format_quarter, quarter_of
+from party_branches.rules import Quarter, quarter_label, quarter_of
 from scoring.models import QuarterAssessment, ScoringQuarter
 from scoring.permissions import may_assess
 from scoring.selectors import assessable_organizations
@@ -39,7 +39,7 @@ class AssessmentEntry:
 
 def check_quarter_open(quarter: Quarter, *, lock: bool = False) -> None:
     """Refuse a quarter that has not begun or whose ranking is finalised."""
-    label = format_quarter(quarter)
+    label = quarter_label(quarter)
     if quarter > quarter_of(timezone.localdate()):
         raise ValidationError(QUARTER_IN_FUTURE % {"quarter": label})
     rows = ScoringQuarter.objects.filter(year=quarter[0], quarter=quarter[1])
@@ -109,7 +109,7 @@ def assessments_save(*, actor, quarter: Quarter, entries: list[AssessmentEntry])
             actor=actor,
             action="scoring.assessment_save",
             obj=row,
-            summary=f"{format_quarter(quarter)} {entry.organization_id}",
+            summary=f"{quarter_label(quarter)} {entry.organization_id}",
             changes=changes,
         )
         changed += 1

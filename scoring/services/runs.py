@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.enqueue import QUEUE_UNAVAILABLE, BrokerUnavailable, enqueue
 from core.services import audit_record
-from party_branches.rules import format_quarter, shift_quarter
+from party_branches.rules import quarter_label, shift_quarter
 from scoring import permissions
 from scoring.models import RankingRun, ScoringQuarter
 from scoring.selectors import current_quarter, quarter_has_ended
@@ -36,7 +36,7 @@ def validate_quarter(year: int, quarter: int, *, finalize: bool = False) -> None
     if (year, quarter) > current_quarter():
         raise ValidationError(
             _("%(quarter)s has not begun yet: only past and current quarters can be scored.")
-            % {"quarter": format_quarter((year, quarter))}
+            % {"quarter": quarter_label((year, quarter))}
         )
     if year < 2000:
         raise ValidationError(_("Enter a quarter such as 2026Q3."))
@@ -44,7 +44,7 @@ def validate_quarter(year: int, quarter: int, *, finalize: bool = False) -> None
     if state is not None and state.is_finalized:
         raise ValidationError(
             _("%(quarter)s is finalised and frozen; the county admin must re-open it first.")
-            % {"quarter": format_quarter((year, quarter))}
+            % {"quarter": quarter_label((year, quarter))}
         )
     if finalize and not quarter_has_ended((year, quarter)):
         raise ValidationError(_("Only a quarter that has ended can be finalised."))
@@ -92,7 +92,7 @@ def request_recompute(
                 actor=user,
                 action="scoring.recompute_requested",
                 obj=run,
-                summary=f"{format_quarter((year, quarter))}{' finalize' if finalize else ''}",
+                summary=f"{quarter_label((year, quarter))}{' finalize' if finalize else ''}",
             )
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
@@ -136,7 +136,7 @@ def execute_run(run_id: int) -> RankingRun:
         return _fail(
             run,
             _("%(quarter)s is finalised and frozen; the county admin must re-open it first.")
-            % {"quarter": format_quarter((run.year, run.quarter))},
+            % {"quarter": quarter_label((run.year, run.quarter))},
         )
     except Exception as error:
         logger.exception("ranking run %s failed", run.pk)
@@ -215,7 +215,7 @@ def reopen_quarter(*, year: int, quarter: int, user, reason: str) -> ScoringQuar
         )
         if state is None or not state.is_finalized:
             raise ValidationError(
-                _("%(quarter)s is not finalised.") % {"quarter": format_quarter((year, quarter))}
+                _("%(quarter)s is not finalised.") % {"quarter": quarter_label((year, quarter))}
             )
         state.state = ScoringQuarter.State.OPEN
         state.save(update_fields=["state"])

@@ -4,14 +4,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from party_branches.rules import quarter_name
 from scoring import permissions, selectors
 from scoring.forms import AwardDecisionForm
 from scoring.models import Award, Scheme, ScoringQuarter
 from scoring.services.awards import decide_award, propose_awards
 from scoring.views._common import error_text, year_param
+
+
+def _export_url(year: int) -> str:
+    query = urlencode({"ledger": "awards", "year": year})
+    return f"{reverse('exports:export_create')}?{query}"
 
 
 def _awards_url(year: int) -> str:
@@ -34,7 +41,8 @@ def awards(request):
             "year": year,
             "years": years,
             "awards": selectors.award_list(user=request.user, year=year),
-            "quarters": [(q, quarters.get(q)) for q in (1, 2, 3, 4)],
+            "quarters": [(quarter_name(q), quarters.get(q)) for q in (1, 2, 3, 4)],
+            "export_url": _export_url(year),
             "finalized_count": sum(1 for row in quarters.values() if row.is_finalized),
             "per_category": scheme.awards_per_category if scheme else 1,
             "can_decide": permissions.is_county_admin(request.user),

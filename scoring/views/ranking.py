@@ -45,6 +45,15 @@ def _tab_defaults(request, scope: str):
     return data
 
 
+def _export_url(quarter, scope: str, data) -> str:
+    """The export form for what the page shows: its quarter, tab and filters."""
+    query = {"ledger": "ranking", "quarter": format_quarter(quarter), "scope": scope}
+    for key in ("category", "township", "q"):
+        if data.get(key):
+            query[key] = data[key]
+    return f"{reverse('exports:export_create')}?{urlencode(query)}"
+
+
 def ranking(request):
     quarter = quarter_param(request.GET)
     scope = request.GET.get("scope")
@@ -67,6 +76,7 @@ def ranking(request):
         row.can_open = row.organization_id in openable
         row.reason_label = selectors.not_ranked_label(row)
     context = {
+        "export_url": _export_url(quarter, scope, data),
         "page": page,
         "not_ranked": not_ranked[:NOT_RANKED_SHOWN],
         "not_ranked_more": len(not_ranked) > NOT_RANKED_SHOWN,
@@ -103,7 +113,12 @@ def run_panel(request):
     response = render(
         request,
         "scoring/partials/_run_panel.html",
-        {"run": run, "quarter": quarter, "quarter_label": format_quarter(quarter)},
+        {
+            "run": run,
+            "quarter": quarter,
+            "quarter_code": format_quarter(quarter),
+            "quarter_label": quarter_label(quarter),
+        },
     )
     # The run the page was watching has ended: reload so the new ranking shows.
     if request.GET.get("watching") and (run is None or not run.is_active):

@@ -199,7 +199,7 @@ def test_the_card_lists_every_gap_with_what_to_do(
     assert by_key["inspection"].text == "2025 年度年检：未参检"
     assert by_key["grade_expired"].text == "评估等级 3A 已于 2025-04-01 过期"
     assert by_key["branch_behind"].text.startswith(f"临时党支部“{branch.name}”：本季度还差 ")
-    assert by_key["rating"].text == "2026Q2 尚无群众评价（满意度 0 分）"
+    assert by_key["rating"].text == "2026年第二季度 尚无群众评价（满意度 0 分）"
     assert all(gap.todo and gap.url for gap in gaps)
     page = response.content.decode()
     assert "没有缺项" not in page

@@ -240,7 +240,7 @@ def test_an_earlier_year_compares_with_the_year_before_it(county_admin, ledger, 
     monthly = response.context["figures"]["monthly"]
     assert (monthly["year"], monthly["last_year"]) == (TODAY.year - 1, TODAY.year - 2)
     assert monthly["months"][THIS_MONTH - 1]["activities_this"] == 1
-    assert response.context["figures"]["ranking"]["quarter"] == f"{TODAY.year - 1}Q4"
+    assert response.context["figures"]["ranking"]["quarter"] == f"{TODAY.year - 1}年第四季度"
 
 
 def test_top_ten_and_movers_come_from_the_quarter_scores(county_admin, county, client_as):

@@ -210,6 +210,8 @@ def test_run_panel_polls_while_the_run_is_active(county, client_as, official):
     assert 'hx-trigger="every 2s"' in content
     assert "40%" in content
     assert "计算服务实效" in content
+    # The next poll asks for the same quarter (it lost it and fell back to the current one)
+    assert "quarter=2026Q3&watching=1" in content
 
 
 def test_failed_run_shows_its_error_and_stops_polling(county, client_as, official):

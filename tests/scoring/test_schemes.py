@@ -175,7 +175,7 @@ def test_page_notes_that_finalised_quarters_keep_their_rules(county, client_as, 
     page = client_as(county_admin).get(URL, {"year": 2026}).content.decode()
 
     assert 'data-testid="snapshot-note"' in page
-    assert "2026Q1" in page
+    assert "2026年第一季度" in page
 
 
 def test_next_years_scheme_is_created_from_this_years(county, client_as, county_admin):
