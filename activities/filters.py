@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, MediationCase, VerificationStatus
 from areas.models import Community, Township
+from core.forms import CommunitySelect, offer_communities_of_township
 from orgs.forms.fields import OrganizationChoiceFilter
 from orgs.models import Organization
 
@@ -34,6 +35,7 @@ class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
         field_name="community_served",
         queryset=Community.objects.none(),
         empty_label=_("All communities"),
+        widget=CommunitySelect,
     )
     township = django_filters.ModelChoiceFilter(
         label=_("Township"),
@@ -78,6 +80,7 @@ class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
         self.filters["community"].queryset = Community.objects.visible_to(user).order_by("code")
         self.filters["township"].queryset = Township.objects.visible_to(user).order_by("code")
         self._style()
+        offer_communities_of_township(self.form.fields["community"], self.data.get("township"))
 
 
 class MediationFilter(_ScopedChoicesMixin, django_filters.FilterSet):

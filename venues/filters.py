@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Community, Township
+from core.forms import CommunitySelect, offer_communities_of_township
 from venues.models import ServiceCenter
 
 
@@ -11,7 +12,10 @@ class ServiceCenterFilter(django_filters.FilterSet):
         label=_("Township"), queryset=Township.objects.none(), empty_label=_("All townships")
     )
     community = django_filters.ModelChoiceFilter(
-        label=_("Community"), queryset=Community.objects.none(), empty_label=_("All communities")
+        label=_("Community"),
+        queryset=Community.objects.none(),
+        empty_label=_("All communities"),
+        widget=CommunitySelect,
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=ServiceCenter.Kind.choices, empty_label=_("All kinds")
@@ -35,3 +39,4 @@ class ServiceCenterFilter(django_filters.FilterSet):
             field.widget.attrs.setdefault(
                 "class", "form-select" if hasattr(field, "choices") else "form-control"
             )
+        offer_communities_of_township(self.form.fields["community"], self.data.get("township"))

@@ -7,6 +7,9 @@ Community names repeat across townships, and so do organisation names, so a pick
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BoundedSelect
 
 
 def organization_label(organization) -> str:
@@ -26,10 +29,15 @@ class _WithAreas:
         return organization_label(obj)
 
 
-class OrganizationSearchSelect(forms.Select):
-    """A select with a search box above it: typing replaces its options from the server."""
+class OrganizationSearchSelect(BoundedSelect):
+    """A select with a search box above it: typing replaces its options from the server.
+
+    With more organisations than a page should hold (a county admin at city scale), only the
+    chosen one is rendered until something is typed.
+    """
 
     template_name = "orgs/widgets/organization_search_select.html"
+    too_many_label = _("Type a name above to search")
 
 
 class OrganizationChoiceField(_WithAreas, forms.ModelChoiceField):

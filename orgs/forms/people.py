@@ -7,8 +7,13 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Community
-from core.forms import EMPTY_CHOICE_LABEL, BootstrapFormMixin
+from areas.models import Community, Township
+from core.forms import (
+    EMPTY_CHOICE_LABEL,
+    BootstrapFormMixin,
+    CommunitySelect,
+    offer_communities_of_township,
+)
 from core.identifiers import (
     birth_date_from_id,
     gender_from_id,
@@ -253,10 +258,17 @@ class PersonMergeForm(BootstrapFormMixin, forms.Form):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township"),
+        field_name="community__township",
+        queryset=Township.objects.none(),
+        empty_label=_("All townships"),
+    )
     community = django_filters.ModelChoiceFilter(
         label=_label("community"),
         queryset=Community.objects.none(),
         empty_label=_("All communities"),
+        widget=CommunitySelect,
     )
     is_party_member = django_filters.ChoiceFilter(
         label=_label("is_party_member"),
@@ -273,12 +285,13 @@ class PersonFilter(django_filters.FilterSet):
 
     class Meta:
         model = Person
-        fields = ["q", "community", "is_party_member", "grid_role"]
+        fields = ["q", "township", "community", "is_party_member", "grid_role"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         # Offer only the communities the user may see.
+        self.filters["township"].queryset = Township.objects.visible_to(user).order_by("code")
         self.filters["community"].queryset = Community.objects.visible_to(user).order_by("code")
         self.form.fields["q"].widget.attrs["placeholder"] = (
             _("Name, ID number, mobile or last 4")
@@ -289,6 +302,8 @@ class PersonFilter(django_filters.FilterSet):
             field.widget.attrs.setdefault(
                 "class", "form-select" if hasattr(field, "choices") else "form-control"
             )
+
+        offer_communities_of_township(self.form.fields["community"], self.data.get("township"))
 
     def search(self, queryset, name, value):
         return person_search(queryset, value, user=self.user)
