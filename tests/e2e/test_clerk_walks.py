@@ -7,18 +7,25 @@ record to A4, and the date fields. On the phone nothing scrolls sideways: wide t
 their own scroll container (.table-responsive), the page itself never widens.
 """
 
+import datetime
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from orgs.models import Merge, Organization
+from orgs.models import AnnualInspection, Merge, Organization
+from orgs.services.organizations import organization_update
+from orgs.services.oversight import inspection_record
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.orgs.factories import (
     CategoryFactory,
+    MembershipFactory,
     OrganizationFactory,
+    PersonFactory,
 )
 
 pytestmark = pytest.mark.e2e
@@ -225,3 +232,147 @@ def test_the_picker_tells_namesakes_apart_and_offers_no_merged_or_deregistered_o
     )
     assert_no_horizontal_scroll(page)
     screenshot(f"clerk-picker-after-merge-{screen}")
+
+
+# --- 3. The organisation page and its printed record ----------------------------------------
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙"
+GIVEN_NAMES = ["秀英", "桂兰", "建国", "淑珍", "志强", "玉梅", "海燕", "国华"]
+MEMBERS = 23  # more than one page of 20
+
+
+@pytest.fixture
+def calligraphy_society(county, county_admin_user, township_clerk):
+    """幸福社区书画协会 with 23 members, an annual inspection and a change in its history."""
+    organization = county.org_a1
+    for number in range(MEMBERS - 1):
+        person = PersonFactory(
+            name=SURNAMES[number % len(SURNAMES)] + GIVEN_NAMES[number % len(GIVEN_NAMES)],
+            mobile=f"1381234{number:04d}",
+        )
+        MembershipFactory(person=person, organization=organization)
+    searched = PersonFactory(name="欧阳明月", mobile="13900001111")
+    MembershipFactory(person=searched, organization=organization, role="core")
+    inspection_record(
+        actor=county_admin_user,
+        organization=organization,
+        year=2025,
+        conclusion=AnnualInspection.Conclusion.PASSED,
+        inspected_on=datetime.date(2026, 4, 10),
+        notes="材料齐全",
+    )
+    organization_update(actor=township_clerk, organization=organization, needs="缺少排练场地")
+    return organization
+
+
+def test_reading_an_organisation_and_printing_its_record(
+    page, live_server, county, township_clerk, calligraphy_society, screen, screenshot, tmp_path
+):
+    organization = calligraphy_society
+    log_in(page, live_server, "li")
+    page.goto(f"{live_server.url}{reverse('orgs:organization_detail', args=[organization.pk])}")
+    members = page.get_by_test_id("org-members")
+    rows = members.get_by_test_id("current-members").locator("tbody tr")
+    expect(members.get_by_test_id("member-count")).to_have_text(str(MEMBERS))
+    expect(rows).to_have_count(20)
+    expect(members.get_by_test_id("member-pages")).to_contain_text("第 1 页，共 2 页")
+    if screen == "phone":
+        assert_tables_scroll_in_their_own_box(page, "[data-testid=org-members]")
+    assert_no_horizontal_scroll(page)
+    screenshot(f"clerk-org-page-{screen}")
+
+    # Members are paged...
+    members.get_by_test_id("member-pages").get_by_role("link", name="下一页").click()
+    expect(members.get_by_test_id("member-pages")).to_contain_text("第 2 页，共 2 页")
+    expect(rows).to_have_count(MEMBERS - 20)
+
+    # ...and found by name.
+    members.get_by_label("按姓名查找成员").fill("欧阳")
+    members.get_by_role("button", name="搜索").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("欧阳明月")
+    expect(rows.first).to_contain_text("139****1111")
+    expect(page).to_have_url(re.compile(r"member_q=(%E6%AC%A7%E9%98%B3|欧阳)"))
+    assert_no_horizontal_scroll(page)
+    screenshot(f"clerk-org-member-search-{screen}")
+
+    # Sections fold and unfold; the history starts folded.
+    fold_members = page.get_by_test_id("fold-members")
+    fold_members.locator("summary").click()
+    expect(members).to_be_hidden()
+    fold_members.locator("summary").click()
+    expect(members).to_be_visible()
+    history = page.get_by_test_id("history")
+    expect(history).to_be_hidden()
+    page.get_by_test_id("fold-history").locator("summary").click()
+    expect(history).to_be_visible()
+    expect(history.get_by_test_id("history-entry").first).to_contain_text("李秀兰")
+    assert_no_horizontal_scroll(page)
+    screenshot(f"clerk-org-sections-{screen}")
+
+    # The printed record (一社一档): every section, all members, ID numbers masked.
+    page.get_by_test_id("print-organization").click()
+    record = page.get_by_test_id("organization-print")
+    expect(record.get_by_test_id("organization-name")).to_have_text("幸福社区书画协会")
+    headings = ["基本信息", re.compile("^成员"), "党建", "年检情况", "信用名录"]
+    expect(record.locator("h2")).to_have_text([*headings, "积分与排名", "历史记录"])
+    expect(record.get_by_test_id("current-members").locator("tbody tr")).to_have_count(MEMBERS)
+    expect(record.get_by_test_id("member-pages")).to_have_count(0)
+    expect(record.get_by_test_id("member-search")).to_have_count(0)
+    expect(record.get_by_test_id("org-inspections")).to_contain_text("2025")
+    expect(record.get_by_test_id("org-inspections")).to_contain_text("合格")
+    text = record.inner_text()
+    searched = organization.memberships.get(person__name="欧阳明月").person
+    assert searched.id_number not in text
+    assert searched.masked_id_number in text
+    assert "13900001111" not in text
+    assert_no_horizontal_scroll(page)
+    screenshot(f"clerk-org-print-{screen}")
+
+    # Printed to A4: the name is in the PDF, the screen-only links are not.
+    pdf = tmp_path / "record.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    pages = pdf_text(pdf).split("\f")
+    printed = "".join(pages)
+    assert len([content for content in pages if content.strip()]) >= 1
+    assert "幸福社区书画协会" in printed
+    assert "欧阳明月" in printed
+    assert "2020-01-01" in printed  # the members' last column is not cut off
+    assert "返回社会组织页面" not in printed
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF, pages separated by form feeds (pdftotext must be installed)."""
+    if not Path(PDFTOTEXT).exists():
+        pytest.fail(f"pdftotext is not installed at {PDFTOTEXT}: apt-get install -y poppler-utils")
+    result = subprocess.run(
+        [PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    )
+    return result.stdout
+
+
+# --- 4. Dates ------------------------------------------------------------------------------
+
+
+def test_a_date_field_is_the_browsers_date_picker_holding_year_month_day(
+    page, live_server, county, township_clerk, screen, screenshot
+):
+    organization = county.org_a1  # founded on 2015-03-01
+    log_in(page, live_server, "li")
+    page.goto(f"{live_server.url}{reverse('orgs:organization_update', args=[organization.pk])}")
+    founded = page.get_by_label("成立日期")
+    # A native date input (the browser's own picker) whose value is year-month-day, so the
+    # stored date shows in it rather than an empty field.
+    expect(founded).to_have_attribute("type", "date")
+    expect(founded).to_have_value("2015-03-01")
+    assert_no_horizontal_scroll(page)
+    screenshot(f"clerk-date-field-{screen}")
+
+    founded.fill("2019-05-04")
+    page.get_by_test_id("save").click()
+    expect(page).to_have_url(re.compile(rf"/orgs/{organization.pk}/$"))
+    expect(page.get_by_test_id("profile")).to_contain_text("2019-05-04")
+    organization.refresh_from_db()
+    assert organization.founded_on == datetime.date(2019, 5, 4)
+    assert_no_horizontal_scroll(page)
+    screenshot(f"clerk-date-saved-{screen}")
