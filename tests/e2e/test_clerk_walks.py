@@ -225,8 +225,7 @@ def test_the_picker_tells_namesakes_apart_and_offers_no_merged_or_deregistered_o
     search = page.get_by_test_id("merge-selection").get_by_test_id("organization-search")
     search.press_sequentially("秧歌", delay=30)
     expect(page.get_by_label("存续社会组织").locator("option")).to_have_text(["请选择"])
-    search.fill("")
-    search.press_sequentially("同心", delay=30)
+    search.fill("同心")  # one input event: htmx drops a request fired while one is in flight
     expect(page.get_by_label("存续社会组织").locator("option")).to_have_text(
         ["请选择", "同心志愿服务队（城关街道·幸福社区）", "同心志愿服务队（青山镇·王家村）"]
     )
