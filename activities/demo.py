@@ -26,6 +26,7 @@ from activities.models import (
     MediationCase,
     VerificationStatus,
 )
+from core.bulk import copy_create
 from orgs.models import Organization
 
 BATCH_SIZE = 2000
@@ -168,9 +169,9 @@ def seed_activities(context) -> None:
 
     def flush():
         nonlocal created, rated, reached
-        Activity.objects.bulk_create(chunk, batch_size=BATCH_SIZE)
+        copy_create(Activity, chunk, batch_size=BATCH_SIZE)
         feedback = [item for activity in chunk for item in _ratings(context, activity, now)]
-        Feedback.objects.bulk_create(feedback, batch_size=BATCH_SIZE)
+        copy_create(Feedback, feedback, batch_size=BATCH_SIZE)
         created += len(chunk)
         rated += len(feedback)
         reached += sum(activity.beneficiaries for activity in chunk)
@@ -234,7 +235,7 @@ def seed_activities(context) -> None:
                 return_reason="请补充调解协议" if status == VerificationStatus.RETURNED else "",
             )
         )
-    MediationCase.objects.bulk_create(cases, batch_size=BATCH_SIZE)
+    copy_create(MediationCase, cases, batch_size=BATCH_SIZE)
 
     context.summary.append(
         f"{created} 场活动（惠及 {reached} 人次），{len(cases)} 件矛盾调解，{rated} 条群众评价"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from areas.models import Community, Township
+from core.bulk import copy_create
 from core.identifiers import credit_code_check_char, id_number_check_char
 from orgs.models import (
     AnnualInspection,
@@ -669,10 +670,11 @@ class _LedgerWriter:
         if not self.showcase:
             self.showcase = chunk.organizations[: 1 + len(SHOWCASE_KINDS)]
         chunk.people = [person for people in chunk_people.values() for person in people]
-        Organization.objects.bulk_create(chunk.organizations, batch_size=BATCH_SIZE)
-        Organization.objects.bulk_create(chunk.merged, batch_size=BATCH_SIZE)
-        Person.objects.bulk_create(chunk.people, batch_size=BATCH_SIZE)
-        Membership.objects.bulk_create(
+        copy_create(Organization, chunk.organizations, batch_size=BATCH_SIZE)
+        copy_create(Organization, chunk.merged, batch_size=BATCH_SIZE)
+        copy_create(Person, chunk.people, batch_size=BATCH_SIZE)
+        copy_create(
+            Membership,
             (
                 Membership(
                     organization_id=org.pk,
@@ -683,9 +685,9 @@ class _LedgerWriter:
             ),
             batch_size=BATCH_SIZE,
         )
-        AnnualInspection.objects.bulk_create(chunk.inspections, batch_size=BATCH_SIZE)
-        CreditListing.objects.bulk_create(chunk.listings, batch_size=BATCH_SIZE)
-        ZombieFlag.objects.bulk_create(chunk.flags, batch_size=BATCH_SIZE)
+        copy_create(AnnualInspection, chunk.inspections, batch_size=BATCH_SIZE)
+        copy_create(CreditListing, chunk.listings, batch_size=BATCH_SIZE)
+        copy_create(ZombieFlag, chunk.flags, batch_size=BATCH_SIZE)
         for township_id, people in chunk_people.items():
             self.earlier_people[township_id].extend(person.pk for person in people)
         self.counts["organizations"] += len(chunk.organizations) + len(chunk.merged)

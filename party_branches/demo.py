@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from core.bulk import copy_create
 from orgs.models import Membership, Organization, Person
 from party_branches.models import (
     Branch,
@@ -212,7 +213,7 @@ def seed_branches(context) -> None:
         for branch, (_b, organization_ids) in zip(branches, seeder.branches, strict=True)
         for organization_id in organization_ids
     )
-    members = BranchMember.objects.bulk_create(seeder.members, batch_size=BATCH_SIZE)
+    members = copy_create(BranchMember, seeder.members, batch_size=BATCH_SIZE)
     by_branch = defaultdict(list)
     for member in members:
         by_branch[member.branch_id].append(member.pk)
@@ -220,11 +221,10 @@ def seed_branches(context) -> None:
     planned = [
         item for branch in branches for item in seeder.meetings(branch, by_branch[branch.pk])
     ]
-    meetings = Meeting.objects.bulk_create(
-        [meeting for meeting, _ in planned], batch_size=BATCH_SIZE
-    )
+    meetings = copy_create(Meeting, [meeting for meeting, _ in planned], batch_size=BATCH_SIZE)
     attendance = Meeting.attendees.through
-    attendance.objects.bulk_create(
+    copy_create(
+        attendance,
         (
             attendance(meeting_id=meeting.pk, branchmember_id=member_id)
             for meeting, (_m, attendees) in zip(meetings, planned, strict=True)
@@ -247,7 +247,7 @@ def seed_branches(context) -> None:
                 started_on=seeder.today - timedelta(days=seeder.rng.randrange(30, 700)),
             )
         )
-    InstructorAssignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE)
+    copy_create(InstructorAssignment, assignments, batch_size=BATCH_SIZE)
     context.summary.append(
         f"{len(branches)} 个临时党支部（{len(seeder.members)} 名党员），"
         f"{len(assignments)} 名党建指导员，{len(meetings)} 次组织生活记录"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from areas.models import Community, Township
+from core.bulk import copy_create
 from orgs.models import Organization
 from venues import rules
 from venues.models import Booking, BookingSeries, Closure, OpeningHours, Room, ServiceCenter
@@ -118,7 +119,7 @@ class _Plan:
             self.flush()
 
     def flush(self) -> None:
-        Booking.objects.bulk_create(self.pending, batch_size=BATCH_SIZE)
+        copy_create(Booking, self.pending, batch_size=BATCH_SIZE)
         self.statuses.update(booking.status for booking in self.pending)
         self.pending = []
 

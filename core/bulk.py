@@ -1,0 +1,76 @@
+"""Bulk inserts for seeding and imports: ``bulk_create``, through COPY on PostgreSQL.
+
+Django's ``bulk_create`` prepares every value of every row in Python and, on PostgreSQL,
+sends them as arrays to ``INSERT … SELECT FROM UNNEST``: for the province demo's two million
+activities most of the time went there. ``copy_create`` asks the table's sequence for the new
+primary keys in one query, then streams the rows with ``COPY … FROM STDIN``, whose values
+psycopg's C adapters write directly. The objects get their primary keys, as with
+``bulk_create``. On other databases it is ``bulk_create`` itself (SQLite has no COPY, and its
+inserts are cheap). No signals, no ``save()``, no history: like ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection, models
+
+BATCH_SIZE = 20_000
+
+
+def _column_values(fields):
+    """For each field, how to read its database value from an object (fast for plain ones)."""
+    readers = []
+    for field in fields:
+        if isinstance(field, models.JSONField | models.FileField):
+            readers.append(
+                lambda obj, field=field: field.get_db_prep_save(
+                    getattr(obj, field.attname), connection
+                )
+            )
+        else:
+            readers.append(lambda obj, attname=field.attname: getattr(obj, attname))
+    return readers
+
+
+def copy_create(model, objects: Iterable[models.Model], *, batch_size: int = BATCH_SIZE) -> list:
+    """Insert the objects (like ``model.objects.bulk_create``) and return them with their pks."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    if connection.vendor != "postgresql":
+        return model._default_manager.bulk_create(objects, batch_size=batch_size)
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    for obj in objects:
+        obj._prepare_related_fields_for_save(operation_name="copy_create")
+        for field in fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                field.pre_save(obj, add=True)
+    _assign_primary_keys(model, [obj for obj in objects if obj.pk is None])
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+    readers = _column_values(fields)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch_size):
+            with cursor.cursor.copy(sql) as copy:
+                for obj in objects[start : start + batch_size]:
+                    copy.write_row([read(obj) for read in readers])
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objects
+
+
+def _assign_primary_keys(model, objects: list) -> None:
+    if not objects:
+        return
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objects)],
+        )
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
