@@ -31,6 +31,7 @@ from tests.orgs.factories import (
 pytestmark = pytest.mark.e2e
 
 VIEWPORTS = {"desk": (1366, 900), "phone": (390, 844)}
+MAX_CARD_HEIGHT = 200
 PDFTOTEXT = "/usr/bin/pdftotext"
 
 
@@ -166,9 +167,20 @@ def test_finding_organisations_with_two_words_and_filters_kept_in_the_url(
     page.go_back()
     filters_still_applied()
 
+    rows = page.get_by_test_id("organization-row")
     if screen == "phone":
-        # The list is a table on every screen: on a phone it scrolls inside its own box.
-        assert_tables_scroll_in_their_own_box(page, "[data-testid=organization-table]")
+        # On a phone the rows are cards: no column heads, each card short enough to scan
+        assert not page.locator("[data-testid=organization-list-table] thead").is_visible()
+        assert rows.first.evaluate("row => getComputedStyle(row).display") == "block"
+        heights = [rows.nth(index).bounding_box()["height"] for index in range(rows.count())]
+        assert max(heights) <= MAX_CARD_HEIGHT, heights
+        # each value after its column's name
+        labels = rows.first.locator("td[data-label]").evaluate_all(
+            "cells => cells.map(cell => getComputedStyle(cell, '::before').content)"
+        )
+        assert any("社区/村" in label for label in labels), labels
+    else:
+        assert rows.first.evaluate("row => getComputedStyle(row).display") == "table-row"
     assert_no_horizontal_scroll(page)
     screenshot(f"clerk-org-list-after-back-{screen}")
 
