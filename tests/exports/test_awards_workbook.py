@@ -67,7 +67,7 @@ def test_awards_sheet_has_the_leaders_columns_and_prints_with_the_county(
         "审批时间",
         "备注",
     ]
-    first = list(sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 1))[0]
+    first = next(iter(sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 1)))
     assert first[4].value == HOSTILE_NAME and first[4].quotePrefix
     assert first[5].number_format == "0.00"
     for worksheet in workbook.worksheets:

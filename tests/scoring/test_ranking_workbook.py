@@ -44,7 +44,7 @@ def data_rows(sheet):
 
 
 def summary_rows(sheet) -> list[list]:
-    return [[value for value in row] for row in sheet.iter_rows(values_only=True)]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def block(sheet, heading: str) -> list[list]:
