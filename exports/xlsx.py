@@ -21,6 +21,7 @@ by aggregate queries; the big sheets still stream.
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +36,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 TEXT = "text"
 INTEGER = "integer"
@@ -53,6 +55,9 @@ SHEET_TITLE_MAX = 31
 # Rows between two calls of the progress callback.
 PROGRESS_EVERY = 2000
 HEADER_ROW = 3
+# Points per line of 11-point text, and Excel's largest row height.
+LINE_HEIGHT = 14
+MAX_ROW_HEIGHT = 409
 
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)
@@ -203,26 +208,30 @@ def _converters(worksheet, columns: Sequence[Column]) -> list[Callable[[Any], An
         BOOLEAN: _boolean,
     }
     text = _text_converter(worksheet)
-    wrapped = _wrapped_converter(worksheet, text)
+    converters = [text if column.kind == TEXT else simple[column.kind] for column in columns]
+    if not any(column.wrap for column in columns):
+        return converters
+    # Rows with wrapped text are tall: every cell reads from the top, next to the text.
     return [
-        (wrapped if column.wrap else text) if column.kind == TEXT else simple[column.kind]
-        for column in columns
+        _aligned(worksheet, convert, WRAP_ALIGNMENT if column.wrap else TOP_ALIGNMENT)
+        for convert, column in zip(converters, columns, strict=True)
     ]
 
 
 WRAP_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+TOP_ALIGNMENT = Alignment(vertical="top")
 
 
-def _wrapped_converter(worksheet, text: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def convert(value):
-        value = text(value)
+def _aligned(worksheet, convert: Callable[[Any], Any], alignment) -> Callable[[Any], Any]:
+    def aligned(value):
+        value = convert(value)
         if value is None:
             return None
         cell = value if isinstance(value, Cell) else WriteOnlyCell(worksheet, value)
-        cell.alignment = WRAP_ALIGNMENT
+        cell.alignment = alignment
         return cell
 
-    return convert
+    return aligned
 
 
 def _styled(worksheet, value, *, font=None, fill=None, border=None, alignment=None):
@@ -244,6 +253,7 @@ def _styled(worksheet, value, *, font=None, fill=None, border=None, alignment=No
 def _print_setup(worksheet, *, title: str, header_left: str = "") -> None:
     """Landscape, one page wide, the head rows on every page, the title and page numbers."""
     worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     worksheet.page_setup.fitToWidth = 1
     worksheet.page_setup.fitToHeight = 0
     worksheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -285,12 +295,19 @@ def _write_head(worksheet, sheet: Sheet, *, title: str, as_of: datetime.date) ->
 def _write_rows(worksheet, sheet: Sheet, progress: Callable[[int], None] | None, done: int) -> int:
     """The header row, frozen under it, then the rows streamed; return the rows written."""
     columns = list(sheet.columns)
+    wrapped = [(index, column.width) for index, column in enumerate(columns) if column.wrap]
+    if wrapped:
+        # A sheet read on paper: its narrow columns' headers take the lines they need.
+        headers = [str(column.header) for column in columns]
+        _fit_height(worksheet, HEADER_ROW, headers, list(enumerate(c.width for c in columns)))
     worksheet.append(_header_cells(worksheet, columns))
     converters = _converters(worksheet, columns)
     pairs = list(zip(converters, range(len(columns)), strict=True))
     written = 0
     append = worksheet.append
     for row in sheet.rows:
+        if wrapped:
+            _fit_height(worksheet, HEADER_ROW + written + 1, row, wrapped)
         append([convert(row[index]) for convert, index in pairs])
         written += 1
         if progress is not None and written % PROGRESS_EVERY == 0:
@@ -300,6 +317,29 @@ def _write_rows(worksheet, sheet: Sheet, progress: Callable[[int], None] | None,
     last_row = HEADER_ROW + max(written, 1)
     worksheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
     return written
+
+
+def text_lines(value, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` characters wide (CJK count double)."""
+    lines = 0
+    for line in str(value).split("\n"):
+        size = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+        lines += max(1, math.ceil(size / max(width - 1, 1)))
+    return lines
+
+
+def _fit_height(worksheet, row_index: int, row: Sequence[Any], wrapped) -> None:
+    """Give a row with wrapped text the height of its lines: no spreadsheet does on opening.
+
+    The row's dimension is written with the row itself (write-only mode); it is dropped again
+    once written, so that a long sheet does not keep one object per row.
+    """
+    worksheet.row_dimensions.pop(row_index - 1, None)
+    lines = max(
+        (text_lines(row[index], width) for index, width in wrapped if row[index]), default=1
+    )
+    if lines > 1:
+        worksheet.row_dimensions[row_index].height = min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT)
 
 
 def _write_blocks(worksheet, blocks: Iterable[Block]) -> None:

@@ -390,7 +390,7 @@ class RankingWorkbook:
             ],
         )
         yield Block(
-            _("Organisations scored"), [text, Column(_("Number"), kind=INTEGER)], self.count_rows()
+            _("Scored and ranked"), [text, Column(_("Number"), kind=INTEGER)], self.count_rows()
         )
         ranked = self.scores.filter(ranked=True).order_by()
         top_columns = [

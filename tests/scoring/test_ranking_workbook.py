@@ -72,7 +72,7 @@ def test_summary_counts_the_quarter_top_ten_and_townships(ranked, county, county
     about = {row[0]: row[1] for row in block(summary, "本表说明")[1:]}
     assert about["季度"] == "2026年第三季度"
     assert about["排名计算时间"] == "2026-10-05 02:30"
-    counts = {row[0]: row[1] for row in block(summary, "参评社会组织")[1:]}
+    counts = {row[0]: row[1] for row in block(summary, "参评情况")[1:]}
     assert counts == {
         "参评社会组织": 5,
         "参与排名": 4,
@@ -181,7 +181,7 @@ def test_a_township_filter_keeps_only_its_rows_and_sheets(ranked, county, county
         county.org_a2.name,
     ]
     summary = workbook["汇总"]
-    counts = {row[0]: row[1] for row in block(summary, "参评社会组织")[1:]}
+    counts = {row[0]: row[1] for row in block(summary, "参评情况")[1:]}
     assert counts == {"参评社会组织": 2, "参与排名": 2, "不参与排名": 0}
     assert [row[0] for row in block(summary, "各街道/乡镇情况")[1:]] == ["城关街道"]
     assert "街道/乡镇: 城关街道" in summary["A2"].value

@@ -79,7 +79,9 @@ def build_ranked_county(county, *, extra: int = 0) -> SimpleNamespace:
         org = OrganizationFactory(
             name=f"城关街道第{n + 1:02d}志愿服务队", community=orgs.community_a2, category=culture
         )
-        _score(org, total=20, county=5 + n, category=3 + n, township=3 + n, previous=5 + n)
+        # 29.5, 29, 28.5 ... distinct totals under the four above, ranks in order.
+        total = Decimal("29.5") - Decimal("0.5") * n
+        _score(org, total=total, county=5 + n, category=3 + n, township=3 + n, previous=6 + n)
     return SimpleNamespace(
         culture=culture,
         charity=charity,
