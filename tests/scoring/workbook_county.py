@@ -75,13 +75,7 @@ def build_ranked_county(county, *, extra: int = 0) -> SimpleNamespace:
     _score(helper, total=30, county=4, category=2, township=2, previous=4)
     _score(gone, total=0, county=None, category=None, township=None, ranked=False,
            not_ranked_reason="deregistered")  # fmt: skip
-    for n in range(extra):
-        org = OrganizationFactory(
-            name=f"城关街道第{n + 1:02d}志愿服务队", community=orgs.community_a2, category=culture
-        )
-        # 29.5, 29, 28.5 ... distinct totals under the four above, ranks in order.
-        total = Decimal("29.5") - Decimal("0.5") * n
-        _score(org, total=total, county=5 + n, category=3 + n, township=3 + n, previous=6 + n)
+    add_volunteer_teams(county, culture, extra)
     return SimpleNamespace(
         culture=culture,
         charity=charity,
@@ -90,6 +84,18 @@ def build_ranked_county(county, *, extra: int = 0) -> SimpleNamespace:
         gone=gone,
         scores=QuarterScore.objects.filter(year=YEAR, quarter=QUARTER),
     )
+
+
+def add_volunteer_teams(county, category, count: int) -> None:
+    """`count` more ranked organisations in 城关街道, ranked 5th, 6th ... (totals 29.5, 29 ...)."""
+    for n in range(count):
+        org = OrganizationFactory(
+            name=f"城关街道第{n + 1:02d}志愿服务队",
+            community=county.community_a2,
+            category=category,
+        )
+        total = Decimal("29.5") - Decimal("0.5") * n
+        _score(org, total=total, county=5 + n, category=3 + n, township=3 + n, previous=6 + n)
 
 
 def ranking_workbook_bytes(user, params=None) -> bytes:
