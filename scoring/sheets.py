@@ -367,7 +367,8 @@ class RankingWorkbook:
         )
 
     def summary_sheet(self) -> Sheet:
-        widths = [14, 30, 12, 12, 12, 30, 10]
+        # Column A holds the labels and townships, B the names, E the best organisations.
+        widths = [26, 28, 12, 12, 28, 10]
         return self.sheet(
             pgettext("workbook", "Summary"),
             [Column("", width) for width in widths],
