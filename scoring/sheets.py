@@ -14,6 +14,7 @@ sheets stream from `.iterator()`.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -267,14 +268,16 @@ class RankingWorkbook:
             ]
         )
 
-    # The ranked rows of one tab, with its rank and last quarter's.
     def ranked_queryset(self, scope: str):
+        """Every row of one tab, in its rank order, with its rank and last quarter's."""
         queryset, _filterset = _filtered(
             ranking_queryset(user=self.user, quarter=self.quarter, scope=scope), self.data
         )
         return queryset
 
+    @cached_property
     def categories(self) -> list[tuple[int, str]]:
+        """The categories with a sheet: all in use, or those with rows when narrowed."""
         categories = Category.objects.all()
         if self.data.get("category"):
             categories = categories.filter(pk=self.data["category"])
@@ -285,7 +288,9 @@ class RankingWorkbook:
             categories = categories.filter(Q(is_active=True) | with_rows)
         return list(categories.order_by("sort_order", "name").values_list("pk", "name"))
 
+    @cached_property
     def townships(self) -> list[tuple[int, str]]:
+        """The user's townships with a sheet, including those where nobody was ranked."""
         townships = Township.objects.visible_to(self.user)
         if self.data.get("township"):
             townships = townships.filter(pk=self.data["township"])
@@ -336,12 +341,12 @@ class RankingWorkbook:
         by_category = self.ranked_queryset(SCOPE_CATEGORY)
         groups[SCOPE_CATEGORY] = [
             self._scoped_sheet(name, by_category.filter(category_id=pk), empty)
-            for pk, name in self.categories()
+            for pk, name in self.categories
         ]
         by_township = self.ranked_queryset(SCOPE_TOWNSHIP)
         groups[SCOPE_TOWNSHIP] = [
             self._scoped_sheet(name, by_township.filter(township_id=pk), empty)
-            for pk, name in self.townships()
+            for pk, name in self.townships
         ]
         order = [self.scope, *(scope for scope in SCOPES if scope != self.scope)]
         return [sheet for scope in order for sheet in groups[scope]]
@@ -411,7 +416,7 @@ class RankingWorkbook:
         )
         empty = _("No social organisation was ranked this quarter")
         yield Block(_("Top ten of the county"), top_columns, list(county_top), empty_text=empty)
-        categories = self.categories()
+        categories = self.categories
         by_category: dict[int, list] = {pk: [] for pk, _name in categories}
         category_top = (
             ranked.filter(category_id__in=list(by_category))
@@ -483,7 +488,7 @@ class RankingWorkbook:
         ]
 
     def township_rows(self, ranked) -> list[tuple]:
-        townships = self.townships()
+        townships = self.townships
         ids = [pk for pk, _name in townships]
         figures = {
             row["township_id"]: row
