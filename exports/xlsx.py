@@ -12,11 +12,16 @@ tab or a carriage return is written as a literal string (an inline string with E
 prefix), never as a formula: openpyxl alone would store "=HYPERLINK(...)" as a formula.
 
     write_workbook(path, [Sheet(_("Organisations"), columns, rows)], title=..., as_of=today)
+
+A summary sheet has `blocks` instead of rows: small tables (a heading, a header row and rows)
+written one under another, for the figures a reader sees first. Its rows are few and computed
+by aggregate queries; the big sheets still stream.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -28,8 +33,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 TEXT = "text"
 INTEGER = "integer"
@@ -48,6 +55,9 @@ SHEET_TITLE_MAX = 31
 # Rows between two calls of the progress callback.
 PROGRESS_EVERY = 2000
 HEADER_ROW = 3
+# Points per line of 11-point text, and Excel's largest row height.
+LINE_HEIGHT = 14
+MAX_ROW_HEIGHT = 409
 
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)
@@ -63,6 +73,8 @@ class Column:
     header: str
     width: float = 14
     kind: str = TEXT
+    # Wrap long text inside the cell (explanations that must read on paper).
+    wrap: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -81,6 +93,23 @@ class Sheet:
     # Text under the title line (e.g. the filters the ledger was made with).
     subtitle: str = ""
     extra: dict = field(default_factory=dict)
+    # Written in the first data row when the sheet has no rows ("no organisation ranked").
+    empty_text: str = ""
+    # Printed at the left of every page's header (e.g. the county's name).
+    header_left: str = ""
+    # A summary sheet: small tables one under another; `columns` then only sets the widths.
+    blocks: Iterable[Block] | None = None
+
+
+@dataclass
+class Block:
+    """One small table of a summary sheet: a bold heading, a header row and its rows."""
+
+    heading: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Any]]
+    # Written under the header row when there are no rows.
+    empty_text: str = ""
 
 
 def sheet_title(text: str, used: set[str] | None = None) -> str:
@@ -179,7 +208,30 @@ def _converters(worksheet, columns: Sequence[Column]) -> list[Callable[[Any], An
         BOOLEAN: _boolean,
     }
     text = _text_converter(worksheet)
-    return [text if column.kind == TEXT else simple[column.kind] for column in columns]
+    converters = [text if column.kind == TEXT else simple[column.kind] for column in columns]
+    if not any(column.wrap for column in columns):
+        return converters
+    # Rows with wrapped text are tall: every cell reads from the top, next to the text.
+    return [
+        _aligned(worksheet, convert, WRAP_ALIGNMENT if column.wrap else TOP_ALIGNMENT)
+        for convert, column in zip(converters, columns, strict=True)
+    ]
+
+
+WRAP_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+TOP_ALIGNMENT = Alignment(vertical="top")
+
+
+def _aligned(worksheet, convert: Callable[[Any], Any], alignment) -> Callable[[Any], Any]:
+    def aligned(value):
+        value = convert(value)
+        if value is None:
+            return None
+        cell = value if isinstance(value, Cell) else WriteOnlyCell(worksheet, value)
+        cell.alignment = alignment
+        return cell
+
+    return aligned
 
 
 def _styled(worksheet, value, *, font=None, fill=None, border=None, alignment=None):
@@ -198,15 +250,114 @@ def _styled(worksheet, value, *, font=None, fill=None, border=None, alignment=No
     return cell
 
 
-def _print_setup(worksheet, *, title: str) -> None:
+def _print_setup(worksheet, *, title: str, header_left: str = "") -> None:
     """Landscape, one page wide, the head rows on every page, the title and page numbers."""
     worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     worksheet.page_setup.fitToWidth = 1
     worksheet.page_setup.fitToHeight = 0
     worksheet.sheet_properties.pageSetUpPr.fitToPage = True
     worksheet.print_title_rows = f"1:{HEADER_ROW}"
+    if header_left:
+        worksheet.oddHeader.left.text = header_left.replace("&", "&&")
     worksheet.oddHeader.center.text = title.replace("&", "&&")
     worksheet.oddFooter.center.text = str(_("Page &P of &N"))
+
+
+def _header_cells(worksheet, columns: Sequence[Column]) -> list:
+    return [
+        _styled(
+            worksheet,
+            str(column.header),
+            font=HEADER_FONT,
+            fill=HEADER_FILL,
+            border=HEADER_BORDER,
+            alignment=HEADER_ALIGNMENT,
+        )
+        for column in columns
+    ]
+
+
+def _write_head(worksheet, sheet: Sheet, *, title: str, as_of: datetime.date) -> None:
+    """Widths, print set-up, the title line and the "as of" line (written before any row)."""
+    for index, column in enumerate(sheet.columns, 1):
+        worksheet.column_dimensions[get_column_letter(index)].width = column.width
+    if sheet.blocks is None:
+        worksheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    _print_setup(worksheet, title=title, header_left=sheet.header_left)
+    worksheet.append([_styled(worksheet, f"{title} · {sheet.title}", font=TITLE_FONT)])
+    as_of_line = _("As of %(date)s") % {"date": as_of.isoformat()}
+    if sheet.subtitle:
+        as_of_line = f"{as_of_line}    {sheet.subtitle}"
+    worksheet.append([_styled(worksheet, as_of_line)])
+
+
+def _write_rows(worksheet, sheet: Sheet, progress: Callable[[int], None] | None, done: int) -> int:
+    """The header row, frozen under it, then the rows streamed; return the rows written."""
+    columns = list(sheet.columns)
+    wrapped = [(index, column.width) for index, column in enumerate(columns) if column.wrap]
+    if wrapped:
+        # A sheet read on paper: its narrow columns' headers take the lines they need.
+        headers = [str(column.header) for column in columns]
+        _fit_height(worksheet, HEADER_ROW, headers, list(enumerate(c.width for c in columns)))
+    worksheet.append(_header_cells(worksheet, columns))
+    converters = _converters(worksheet, columns)
+    pairs = list(zip(converters, range(len(columns)), strict=True))
+    written = 0
+    append = worksheet.append
+    for row in sheet.rows:
+        if wrapped:
+            _fit_height(worksheet, HEADER_ROW + written + 1, row, wrapped)
+        append([convert(row[index]) for convert, index in pairs])
+        written += 1
+        if progress is not None and written % PROGRESS_EVERY == 0:
+            progress(done + written)
+    if not written and sheet.empty_text:
+        append([_styled(worksheet, str(sheet.empty_text))])
+    last_row = HEADER_ROW + max(written, 1)
+    worksheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
+    return written
+
+
+def text_lines(value, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` characters wide (CJK count double)."""
+    lines = 0
+    for line in str(value).split("\n"):
+        size = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+        lines += max(1, math.ceil(size / max(width - 1, 1)))
+    return lines
+
+
+def _fit_height(worksheet, row_index: int, row: Sequence[Any], wrapped) -> None:
+    """Give a row with wrapped text the height of its lines: no spreadsheet does on opening.
+
+    The row's dimension is written with the row itself (write-only mode); it is dropped again
+    once written, so that a long sheet does not keep one object per row.
+    """
+    worksheet.row_dimensions.pop(row_index - 1, None)
+    lines = max(
+        (text_lines(row[index], width) for index, width in wrapped if row[index]), default=1
+    )
+    if lines > 1:
+        worksheet.row_dimensions[row_index].height = min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT)
+
+
+def _write_blocks(worksheet, blocks: Iterable[Block]) -> None:
+    """The small tables of a summary sheet, one under another with a blank row between."""
+    # The head rows repeated on every page are the title, the "as of" line and this blank one.
+    worksheet.append([])
+    for number, block in enumerate(blocks):
+        if number:
+            worksheet.append([])
+        worksheet.append([_styled(worksheet, str(block.heading), font=HEADER_FONT)])
+        worksheet.append(_header_cells(worksheet, block.columns))
+        converters = _converters(worksheet, block.columns)
+        for row in block.rows:
+            worksheet.append(
+                [convert(value) for convert, value in zip(converters, row, strict=True)]
+            )
+        if not block.rows and block.empty_text:
+            worksheet.append([_styled(worksheet, str(block.empty_text))])
 
 
 def write_workbook(
@@ -220,6 +371,7 @@ def write_workbook(
     """Write the sheets to `target` (a path or a binary file) and return the data rows written.
 
     `progress(rows_so_far)` is called every PROGRESS_EVERY rows and at the end of each sheet.
+    The rows of summary blocks are not data rows: they are not counted.
     """
     as_of = as_of or timezone.localdate()
     workbook = Workbook(write_only=True)
@@ -227,42 +379,11 @@ def write_workbook(
     total = 0
     for sheet in sheets:
         worksheet = workbook.create_sheet(sheet_title(sheet.title, used_titles))
-        columns = list(sheet.columns)
-        # Widths and panes are written with the sheet's head: set them before the first row.
-        for index, column in enumerate(columns, 1):
-            worksheet.column_dimensions[get_column_letter(index)].width = column.width
-        worksheet.freeze_panes = f"A{HEADER_ROW + 1}"
-        _print_setup(worksheet, title=title)
-        worksheet.append([_styled(worksheet, f"{title} · {sheet.title}", font=TITLE_FONT)])
-        as_of_line = _("As of %(date)s") % {"date": as_of.isoformat()}
-        if sheet.subtitle:
-            as_of_line = f"{as_of_line}    {sheet.subtitle}"
-        worksheet.append([_styled(worksheet, as_of_line)])
-        worksheet.append(
-            [
-                _styled(
-                    worksheet,
-                    str(column.header),
-                    font=HEADER_FONT,
-                    fill=HEADER_FILL,
-                    border=HEADER_BORDER,
-                    alignment=HEADER_ALIGNMENT,
-                )
-                for column in columns
-            ]
-        )
-        converters = _converters(worksheet, columns)
-        pairs = list(zip(converters, range(len(columns)), strict=True))
-        written = 0
-        append = worksheet.append
-        for row in sheet.rows:
-            append([convert(row[index]) for convert, index in pairs])
-            written += 1
-            if progress is not None and written % PROGRESS_EVERY == 0:
-                progress(total + written)
-        last_row = HEADER_ROW + max(written, 1)
-        worksheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
-        total += written
+        _write_head(worksheet, sheet, title=title, as_of=as_of)
+        if sheet.blocks is not None:
+            _write_blocks(worksheet, sheet.blocks)
+            continue
+        total += _write_rows(worksheet, sheet, progress, total)
         if progress is not None:
             progress(total)
     if not workbook.worksheets:

@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
 VENUE_BOOKING_MAX_DAYS_AHEAD = env.int("VENUE_BOOKING_MAX_DAYS_AHEAD", default=60)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Registry-Demo-2026")
 HEALTHZ_TIMEOUT_SECONDS = env.float("HEALTHZ_TIMEOUT_SECONDS", default=1.5)
+# The county's name as printed on workbooks for its leaders ("平安县"); empty leaves it out.
+COUNTY_NAME = env("COUNTY_NAME", default="")
 # Exported workbooks: a private directory outside MEDIA_ROOT (never served as media), served
 # only through the export download view; files are deleted EXPORT_RETENTION_HOURS after.
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")

@@ -27,9 +27,11 @@ EXPECTED = {
     "bookings": ("街道/乡镇", "开始时间", {"month": ["2026-05"]}),
     "activities": ("标题", "开始时间", {}),
     "ranking": ("排名", "活动频次", {"quarter": ["2026Q2"]}),
-    "awards": ("年度", "四个季度合计", {"year": ["2026"]}),
+    "awards": ("类别", "四个季度合计", {"year": ["2026"]}),
 }
 HEADER_ROW = 3
+# The ranking and awards workbooks open on a summary: their first ledger sheet is the second.
+FIRST_LEDGER_SHEET = {"ranking": 1, "awards": 1}
 
 
 def export(user, kind, params=None):
@@ -62,7 +64,7 @@ def test_each_ledger_has_title_headers_frozen_panes_and_filter(kind, county, cou
 
     workbook, xml = export(county_admin, kind, params)
 
-    sheet = workbook.worksheets[0]
+    sheet = workbook.worksheets[FIRST_LEDGER_SHEET.get(kind, 0)]
     assert sheet["A1"].value and sheet["A1"].font.b
     assert sheet["A2"].value.startswith("截至 ")
     headers = [cell.value for cell in sheet[HEADER_ROW]]
@@ -83,7 +85,7 @@ def test_hostile_text_is_a_literal_string_never_a_formula(kind, county, county_a
 
     workbook, xml = export(county_admin, kind, EXPECTED[kind][2])
 
-    cells = [cell for row in data_rows(workbook.worksheets[0]) for cell in row]
+    cells = [cell for sheet in workbook.worksheets for row in data_rows(sheet) for cell in row]
     hostile = [cell for cell in cells if cell.value == HOSTILE_NAME]
     assert hostile, "the hostile name must be exported as it was typed"
     for cell in hostile:
@@ -216,29 +218,32 @@ def test_list_filters_narrow_the_export(county, county_admin):
     assert "青山镇" in sheet["A2"].value
 
 
-def test_ranking_has_a_sheet_per_scope_in_rank_order(county, county_admin):
+def test_ranking_has_a_summary_a_sheet_per_scope_in_rank_order_and_details(county, county_admin):
     export_ledger_records(county)
 
     workbook, _ = export(county_admin, "ranking", {"quarter": ["2026Q2"]})
 
-    assert workbook.sheetnames == ["全县", "文体娱乐类", "城关街道", "青山镇"]
+    assert workbook.sheetnames == ["汇总", "全县", "文体娱乐类", "城关街道", "青山镇", "明细"]
     county_sheet = workbook["全县"]
-    ranks = [(row[0].value, row[1].value) for row in data_rows(county_sheet)]
+    ranks = [(row[0].value, row[2].value) for row in data_rows(county_sheet)]
     assert ranks == [(1, county.org_a1.name), (2, county.org_b1.name)]
     assert [row[0].value for row in data_rows(workbook["青山镇"])] == [1]
     headers = [cell.value for cell in county_sheet[HEADER_ROW]]
     first = data_rows(county_sheet)[0]
-    assert first[headers.index("合计")].value == 15
-    assert first[headers.index("主导的已核实活动")].value == 3
+    assert first[headers.index("总分")].value == 15
+    details = workbook["明细"]
+    headers = [cell.value for cell in details[HEADER_ROW]]
+    assert data_rows(details)[0][headers.index("主导的已核实活动")].value == 3
 
 
-def test_ranking_of_another_quarter_is_empty(county, county_admin):
+def test_ranking_of_another_quarter_says_nobody_was_ranked(county, county_admin):
     export_ledger_records(county)
 
     workbook, _ = export(county_admin, "ranking", {"quarter": ["2025Q4"]})
 
-    assert workbook.sheetnames == ["全县"]
-    assert data_rows(workbook["全县"]) == []
+    assert workbook.sheetnames == ["汇总", "全县", "文体娱乐类", "城关街道", "青山镇", "明细"]
+    assert [row[0].value for row in data_rows(workbook["全县"])] == ["本季度无参与排名的社会组织"]
+    assert data_rows(workbook["明细"]) == []
 
 
 def test_a_malformed_quarter_is_refused_in_chinese(county, county_admin):
@@ -259,10 +264,10 @@ def test_ranking_explains_each_score_with_the_quarters_rules(county, county_admi
 
     workbook, _ = export(county_admin, "ranking", {"quarter": ["2025Q1"]})
 
-    sheet = workbook["全县"]
+    sheet = workbook["明细"]
     headers = [cell.value for cell in sheet[HEADER_ROW]]
     first = data_rows(sheet)[0]
-    assert first[1].value == county.org_a1.name
+    assert first[0].value == county.org_a1.name
     explanation = first[headers.index("得分说明")].value
     assert "2 项已核实的主办活动 × 5 = 10" in explanation
     assert explanation.splitlines()[0].startswith("活动频次 10：")
