@@ -58,7 +58,7 @@ def activity_rows():
             tenths=Sum(Round(F("volunteer_hours") * 10)),
         )
     )
-    for row in rows.iterator(chunk_size=5_000):
+    for row in rows:
         yield {
             "organization_id": row["lead_organization_id"],
             "community_id": row["community_served_id"],
@@ -77,7 +77,7 @@ def mediation_rows():
         .values("organization_id", "community_id", "month")
         .annotate(count=Count("pk"))
     )
-    for row in rows.iterator(chunk_size=5_000):
+    for row in rows:
         yield {
             "organization_id": row["organization_id"],
             "community_id": row["community_id"],

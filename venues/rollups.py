@@ -41,7 +41,9 @@ def room_rows():
         .values("room_id", "room__center_id", "month")
         .annotate(booked=Sum(duration), count=Count("pk"))
     )
-    for row in rows.iterator(chunk_size=5_000):
+    # The grouped rows (rooms x months) are fetched at once: through a server-side cursor
+    # (.iterator()) PostgreSQL planned for the first rows and took 35 s at city scale, not 0.3 s.
+    for row in rows:
         booked = row["booked"] or datetime.timedelta(0)
         yield {
             "room_id": row["room_id"],
