@@ -3,8 +3,10 @@
 Every figure is computed by the database (grouped counts and sums) from the user's
 `visible_to` querysets, narrowed by the chosen township; a figure's link opens the list behind it
 with filter parameters that list's FilterSet understands, so the list's total equals the figure.
-The whole overview costs a fixed number of queries whatever the size of the county, and is kept
-in the cache for `DASHBOARD_CACHE_SECONDS` (60 s by default) per scope and filters.
+The monthly figures and the booked time of the utilisation read the monthly roll-ups (`rollups`:
+a few rows per community, room and month, kept by the services) instead of every record of two
+years. The whole overview costs a fixed number of queries whatever the size of the county; the
+cache (`DASHBOARD_CACHE_SECONDS`, 60 s by default, per scope and filters) only saves repeats.
 """
 
 from __future__ import annotations
@@ -103,10 +105,6 @@ def _month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, month, 1), datetime.date(
         year, month, calendar.monthrange(year, month)[1]
     )
-
-
-def _aware(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 # --- The pieces ----------------------------------------------------------------------------
