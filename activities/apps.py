@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = _("Activities")
+
+    def ready(self) -> None:
+        from activities.rollups import SOURCES
+        from rollups.services import register_source
+
+        for source in SOURCES:
+            register_source(source)

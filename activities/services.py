@@ -32,8 +32,10 @@ from activities.photos import (
     check_photo,
     reencode_without_metadata,
 )
+from activities.rollups import activity_shares, mediation_shares
 from core.services import audit_record, field_changes
 from core.text import clean_text
+from rollups.services import apply_shares
 from venues.models import Booking
 
 ACTIVITY_PLACE_REQUIRED = _("Give the place, or record the activity from its booking.")
@@ -183,6 +185,7 @@ def activity_create(
     activity.full_clean()
     activity.save()
     activity.co_organizers.set([org for org in co_organizers if org.pk != lead_organization.pk])
+    apply_shares(after=activity_shares(activity))
     audit_record(actor=actor, action="activity.create", obj=activity, summary=activity.title)
     return activity
 
@@ -235,6 +238,7 @@ def activity_update(*, actor, activity: Activity, co_organizers=None, **data) ->
             current_ids=activity.co_organizers.values_list("pk", flat=True),
         )
     changes = field_changes(activity, data)
+    before = activity_shares(activity)
     for field, value in data.items():
         setattr(activity, field, value)
     _check_times(activity.start, activity.end)
@@ -252,6 +256,7 @@ def activity_update(*, actor, activity: Activity, co_organizers=None, **data) ->
         activity.save(
             update_fields=[*changes, "return_reason", "submitted_at", "feedback_closes_on"]
         )
+        apply_shares(before=before, after=activity_shares(activity))
     if co_organizers is not None:
         activity.co_organizers.set(
             [org for org in co_organizers if org.pk != activity.lead_organization_id]
@@ -311,7 +316,8 @@ def activity_verify(*, actor, activity: Activity, confirm_empty: bool = False) -
     if not confirm_empty and is_empty_record(activity):
         _require_verifier(actor, activity.community_served)
         raise ValidationError(VERIFY_EMPTY_UNCONFIRMED, code="empty")
-    return _decide(
+    before = activity_shares(activity)
+    activity = _decide(
         actor=actor,
         record=activity,
         community=activity.community_served,
@@ -319,13 +325,16 @@ def activity_verify(*, actor, activity: Activity, confirm_empty: bool = False) -
         reason="",
         label="activity",
     )
+    apply_shares(before=before, after=activity_shares(activity))
+    return activity
 
 
 @transaction.atomic
 def activity_return(*, actor, activity: Activity, reason: str) -> Activity:
     """Send the record back to the organisation with the reason; editing it resubmits it."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    return _decide(
+    before = activity_shares(activity)
+    activity = _decide(
         actor=actor,
         record=activity,
         community=activity.community_served,
@@ -333,6 +342,8 @@ def activity_return(*, actor, activity: Activity, reason: str) -> Activity:
         reason=reason,
         label="activity",
     )
+    apply_shares(before=before, after=activity_shares(activity))
+    return activity
 
 
 def _check_summary(summary: str) -> None:
@@ -367,6 +378,7 @@ def mediation_create(
     _check_summary(case.parties_summary)
     case.full_clean()
     case.save()
+    apply_shares(after=mediation_shares(case))
     audit_record(actor=actor, action="mediation.create", obj=case, summary=str(case))
     return case
 
@@ -386,6 +398,7 @@ def mediation_update(*, actor, case: MediationCase, **data) -> MediationCase:
         actor, data.get("community"), field="community", current_id=case.community_id
     )
     changes = field_changes(case, data)
+    before = mediation_shares(case)
     for field, value in data.items():
         setattr(case, field, value)
     _check_summary(case.parties_summary)
@@ -399,6 +412,7 @@ def mediation_update(*, actor, case: MediationCase, **data) -> MediationCase:
     case.full_clean()
     if changes:
         case.save(update_fields=update_fields)
+        apply_shares(before=before, after=mediation_shares(case))
         audit_record(
             actor=actor, action="mediation.update", obj=case, summary=str(case), changes=changes
         )
@@ -408,7 +422,8 @@ def mediation_update(*, actor, case: MediationCase, **data) -> MediationCase:
 @transaction.atomic
 def mediation_verify(*, actor, case: MediationCase) -> MediationCase:
     case = MediationCase.objects.select_for_update().get(pk=case.pk)
-    return _decide(
+    before = mediation_shares(case)
+    case = _decide(
         actor=actor,
         record=case,
         community=case.community,
@@ -416,12 +431,15 @@ def mediation_verify(*, actor, case: MediationCase) -> MediationCase:
         reason="",
         label="mediation",
     )
+    apply_shares(before=before, after=mediation_shares(case))
+    return case
 
 
 @transaction.atomic
 def mediation_return(*, actor, case: MediationCase, reason: str) -> MediationCase:
     case = MediationCase.objects.select_for_update().get(pk=case.pk)
-    return _decide(
+    before = mediation_shares(case)
+    case = _decide(
         actor=actor,
         record=case,
         community=case.community,
@@ -429,6 +447,8 @@ def mediation_return(*, actor, case: MediationCase, reason: str) -> MediationCas
         reason=reason,
         label="mediation",
     )
+    apply_shares(before=before, after=mediation_shares(case))
+    return case
 
 
 def _check_score_and_comment(score: int, comment: str) -> str:

@@ -9,6 +9,8 @@ org_list's with --database org_list), migrated and seeded with `seed_demo`; then
 through django.test.Client, the median of --runs requests of: the organisation list's first
 page, the overview with its cache emptied before every request ("cold": every figure computed),
 and the overview served from the cache ("warm"). The goal: cold overview within 2x the list.
+Then, for the county admin, each figure of the overview computed alone (the breakdown of the cold
+request) and one rebuild of the monthly roll-ups (`rollups.services.rebuild`).
 Results go to benchmarks/results/overview-*.json and the table to benchmarks/results/overview.md.
 """
 
@@ -89,6 +91,61 @@ def measure_case(client, url, params, runs: int, cold: bool) -> dict:
     }
 
 
+def measure_breakdown(runs: int) -> list[dict]:
+    """Each figure of the county admin's cold overview computed alone: median ms and queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from accounts.models import User
+    from dashboards import selectors
+    from orgs.models import Membership, Organization
+    from rollups.models import ActivityMonth, MediationMonth
+    from venues.models import ServiceCenter
+
+    user = User.objects.get(username="admin")
+    filters = selectors.OverviewFilters(township_id=None, year=timezone.localdate().year)
+    organizations = Organization.objects.visible_to(user)
+    pieces = {
+        "organisations": lambda: selectors.organization_figures(
+            organizations=organizations, filters=filters
+        ),
+        "members": lambda: selectors.member_figures(
+            memberships=Membership.objects.visible_to(user), filters=filters
+        ),
+        "Party coverage": lambda: selectors.coverage_figures(
+            organizations=organizations, filters=filters
+        ),
+        "monthly (roll-ups)": lambda: selectors.monthly_figures(
+            activity_months=selectors._rollups_in_view(ActivityMonth.objects.all(), user, None),
+            mediation_months=selectors._rollups_in_view(MediationMonth.objects.all(), user, None),
+            filters=filters,
+        ),
+        "utilisation (roll-ups)": lambda: selectors.utilisation_figures(
+            centers=ServiceCenter.objects.visible_to(user), filters=filters
+        ),
+        "ranking": lambda: selectors.ranking_figures(user=user, filters=filters),
+        "watch": lambda: selectors.watch_figures(organizations=organizations, filters=filters),
+    }
+    rows = []
+    for label, piece in pieces.items():
+        piece()
+        with CaptureQueriesContext(connection) as captured:
+            piece()
+        median, fastest, longest = median_time(piece, runs)
+        rows.append(
+            {
+                "label": label,
+                "median": median,
+                "min": fastest,
+                "max": longest,
+                "queries": len(captured.captured_queries),
+                "sql": sum(float(query["time"]) for query in captured.captured_queries),
+            }
+        )
+    return rows
+
+
 def measure(args) -> dict:
     path = sqlite_path(f"{args.database}-{args.scale}")
     if "DATABASE_URL" not in os.environ and not args.reuse:
@@ -125,9 +182,18 @@ def measure(args) -> dict:
             f"{result['queries']} queries",
             flush=True,
         )
+    breakdown = measure_breakdown(args.runs)
+    for row in breakdown:
+        print(f"[{args.scale}] {row['label']}: {milliseconds(row['median'])}", flush=True)
+    from rollups.services import rebuild
+
+    rebuild_seconds = timed(rebuild)
+    print(f"[{args.scale}] rebuild_rollups: {rebuild_seconds:.1f} s", flush=True)
     return {
         "scale": args.scale,
         "database": connection.vendor,
+        "breakdown": breakdown,
+        "rebuild_seconds": rebuild_seconds,
         "runs": args.runs,
         "seed_seconds": seed_seconds,
         "rows": rows,
@@ -179,10 +245,50 @@ def report() -> str:
         "slowest query",
         "vs the list",
     ]
+    breakdown_rows = []
+    for scale in SCALES:
+        path = RESULTS_DIR / f"overview-{scale}.json"
+        if not path.exists():
+            continue
+        result = json.loads(path.read_text())
+        for row in result.get("breakdown", []):
+            breakdown_rows.append(
+                [
+                    scale,
+                    result["database"],
+                    row["label"],
+                    milliseconds(row["median"]),
+                    f"{milliseconds(row['min'])} – {milliseconds(row['max'])}",
+                    row["queries"],
+                    milliseconds(row["sql"]),
+                ]
+            )
+        if "rebuild_seconds" in result:
+            breakdown_rows.append(
+                [
+                    scale,
+                    result["database"],
+                    "rebuild_rollups (once)",
+                    f"{result['rebuild_seconds'] * 1000:,.0f} ms",
+                    "–",
+                    "–",
+                    "–",
+                ]
+            )
+    breakdown = (
+        "\n\nBreakdown of the county admin's cold overview (each figure alone):\n\n"
+        + markdown_table(
+            ["scale", "database", "figure", "median", "min – max", "SQL queries", "SQL time"],
+            breakdown_rows,
+        )
+        if breakdown_rows
+        else ""
+    )
     return (
         "# County overview against the organisation list\n\n"
         f"Measured on {machine}; median after one warm-up request.\n\n"
         + markdown_table(headers, table_rows)
+        + breakdown
         + "\n"
     )
 

@@ -18,6 +18,8 @@ SEEDERS = (
     "party_branches.demo.seed_branches",
     "activities.demo.seed_activities",
     "scoring.demo.seed_scores",
+    # The seeders bulk-create past the services: the monthly roll-ups are rebuilt from the records.
+    "rollups.demo.seed_rollups",
     # Last: the initial "+" history row of every history-tracked row the seeders wrote in bulk.
     "core.demo.seed_initial_history",
 )

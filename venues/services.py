@@ -27,9 +27,11 @@ from django.utils.translation import gettext_lazy as _
 from core.services import audit_record
 from core.text import clean_text
 from orgs.models import Organization
+from rollups.services import apply_shares
 from venues import rules
 from venues.models import Booking, BookingSeries, Closure, OpeningHours, Room
 from venues.permissions import can_approve, can_book_for, can_cancel, can_move
+from venues.rollups import booking_shares
 
 EXCLUSION_VIOLATION = "23P01"
 CONSTRAINT_NAME = "booking_no_overlap"
@@ -295,6 +297,7 @@ def _insert(booking: Booking) -> None:
         if getattr(error.__cause__, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
         raise _conflict_for(booking) from error
+    apply_shares(after=booking_shares(booking))
 
 
 def _conflict_for(booking: Booking, exclude_pk=None) -> BookingConflict:
@@ -593,6 +596,7 @@ def _decide(*, actor, booking: Booking, status: str, reason: str, action: str) -
     current = _lock(booking)
     if current.status != Booking.Status.PENDING:
         raise ValidationError({"status": [ValidationError(NOT_PENDING, code="not_pending")]})
+    before = booking_shares(current)
     current.status = status
     current.decided_by = actor
     current.decided_at = timezone.now()
@@ -600,6 +604,7 @@ def _decide(*, actor, booking: Booking, status: str, reason: str, action: str) -
     fields = ["status", "decided_by", "decided_at", "decision_reason", "updated_at"]
     current.full_clean(exclude=["room", "organization", "booked_by", "series", "decided_by"])
     current.save(update_fields=fields)
+    apply_shares(before=before, after=booking_shares(current))
     audit_record(
         actor=actor,
         action=action,
@@ -654,11 +659,13 @@ def booking_cancel(*, actor, booking: Booking, reason: str) -> Booking:
     if current.start <= timezone.now():
         raise ValidationError({"start": [ValidationError(ALREADY_STARTED, code="started")]})
     previous = current.status
+    before = booking_shares(current)
     current.status = Booking.Status.CANCELLED
     current.cancelled_by = actor
     current.cancel_reason = reason
     fields = ["status", "cancelled_by", "cancel_reason", "updated_at"]
     current.save(update_fields=fields)
+    apply_shares(before=before, after=booking_shares(current))
     audit_record(
         actor=actor,
         action="booking.cancel",
@@ -700,6 +707,7 @@ def booking_move(
     if quota is not None:
         raise ValidationError({"start": [quota]})
     old = (current.start.isoformat(), current.end.isoformat())
+    before = booking_shares(current)
     current.start, current.end = start, end
     if _first_overlap(room, start, end, exclude_pk=current.pk) is not None:
         raise _conflict_for(current, exclude_pk=current.pk)
@@ -711,6 +719,7 @@ def booking_move(
         if getattr(error.__cause__, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
         raise _conflict_for(current, exclude_pk=current.pk) from error
+    apply_shares(before=before, after=booking_shares(current))
     audit_record(
         actor=actor,
         action="booking.move",
@@ -729,11 +738,13 @@ def _mark(*, actor, booking: Booking, status: str, action: str) -> Booking:
         raise ValidationError({"status": [ValidationError(NOT_CONFIRMED, code="not_confirmed")]})
     if current.end > timezone.now():
         raise ValidationError({"end": [ValidationError(NOT_ENDED_YET, code="not_ended")]})
+    before = booking_shares(current)
     current.status = status
     current.decided_by = actor
     current.decided_at = timezone.now()
     fields = ["status", "decided_by", "decided_at", "updated_at"]
     current.save(update_fields=fields)
+    apply_shares(before=before, after=booking_shares(current))
     audit_record(
         actor=actor,
         action=action,

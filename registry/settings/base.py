@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "core",
+    "rollups",
     "accounts",
     "areas",
     "orgs",
@@ -222,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
     "scoring-finalize-previous-quarter": {
         "task": "scoring.finalize_previous_quarter",
         "schedule": crontab(day_of_month=5, month_of_year="1,4,7,10", hour=4, minute=0),
+    },
+    "rollups-rebuild": {
+        "task": "rollups.rebuild_rollups",
+        "schedule": crontab(hour=3, minute=40),
     },
     "dashboards-warm-overview": {
         "task": "dashboards.warm_overview",

@@ -4,6 +4,8 @@ import factory
 from django.utils import timezone
 
 from activities.models import Activity, Feedback, MediationCase, VerificationStatus
+from activities.rollups import activity_shares, mediation_shares
+from rollups.services import apply_shares
 from tests.orgs.factories import OrganizationFactory
 
 
@@ -16,6 +18,13 @@ def days_ago(days: int, hour: int = 9) -> datetime.datetime:
 class ActivityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Activity
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A record made here counts in the monthly roll-ups as one made by a service does.
+        record = super()._create(model_class, *args, **kwargs)
+        apply_shares(after=activity_shares(record))
+        return record
 
     lead_organization = factory.SubFactory(OrganizationFactory)
     kind = Activity.Kind.CULTURE_SPORTS
@@ -36,6 +45,13 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 class MediationCaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MediationCase
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A record made here counts in the monthly roll-ups as one made by a service does.
+        record = super()._create(model_class, *args, **kwargs)
+        apply_shares(after=mediation_shares(record))
+        return record
 
     organization = factory.SubFactory(OrganizationFactory)
     occurred_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))

@@ -2,9 +2,11 @@ import datetime
 
 import factory
 
+from rollups.services import apply_shares
 from tests.areas.factories import CommunityFactory
 from tests.orgs.factories import OrganizationFactory
 from venues.models import Booking, OpeningHours, Room, ServiceCenter
+from venues.rollups import booking_shares
 
 
 class ServiceCenterFactory(factory.django.DjangoModelFactory):
@@ -36,6 +38,13 @@ def open_every_day(center, opens=datetime.time(8, 0), closes=datetime.time(21, 0
 class BookingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Booking
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A record made here counts in the monthly roll-ups as one made by a service does.
+        record = super()._create(model_class, *args, **kwargs)
+        apply_shares(after=booking_shares(record))
+        return record
 
     room = factory.SubFactory(RoomFactory)
     organization = factory.SubFactory(OrganizationFactory)
