@@ -109,10 +109,42 @@ def can_move(user, booking: Booking) -> bool:
     return can_cancel(user, booking)
 
 
+def _rooms_decided_by(user, scope) -> Q:
+    """approvable_condition on the room itself: rooms whose bookings the user decides on.
+
+    Only for a user who is neither read-only nor a county administrator.
+    """
+    named = Q(pk__in=Room.approvers.through.objects.filter(user_id=user.pk).values("room_id"))
+    default = ~Q(Exists(Room.approvers.through.objects.filter(room_id=OuterRef("pk"))))
+    if scope.role == Role.SECRETARY and scope.community_id:
+        return named | (default & Q(center__community_id=scope.community_id))
+    if scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
+        return named | (
+            default & Q(center__community__isnull=True) & Q(center__township_id=scope.township_id)
+        )
+    return named
+
+
 def bookings_visible_to(user) -> QuerySet[Booking]:
-    """Bookings the user sees: their area's, plus those they decide on as a named approver."""
+    """Bookings the user sees: their area's, plus those they decide on as a named approver.
+
+    Shaped for the database's indexes: both parts are read as a set of rooms (a few ids, from
+    a subquery), so PostgreSQL reads bookings by room_id instead of testing every booking
+    against an OR across joins. An organisation's contact sees their organisation's
+    bookings (organization_id) or those of the rooms they decide on (room_id): an OR of two
+    indexed columns of the booking itself.
+    """
     visible = Booking.objects.visible_to(user)
-    condition = approvable_condition(user)
-    if condition is None or scope_for(user).county_wide:
+    scope = scope_for(user)
+    if scope.county_wide or approvable_condition(user) is None:
         return visible
-    return Booking.objects.filter(Q(pk__in=visible.values("pk")) | condition)
+    decided = Room.objects.filter(_rooms_decided_by(user, scope)).values("pk")
+    if scope.role == Role.ORG_CONTACT:
+        # The contact's area is their organisation, not a set of rooms.
+        return visible | Booking.objects.filter(room_id__in=decided)
+    # Everyone else sees the bookings of the rooms they see (BookingQuerySet and
+    # RoomQuerySet filter on the same township), plus the rooms they decide on.
+    rooms = Room.objects.filter(
+        Q(pk__in=Room.objects.visible_to(user).values("pk")) | Q(pk__in=decided)
+    ).values("pk")
+    return Booking.objects.filter(room_id__in=rooms)
