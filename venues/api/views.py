@@ -117,7 +117,7 @@ class StrictPagination(PageNumberPagination):
         return super().get_page_number(request, paginator)
 
 
-class _Key(NamedTuple):
+class CursorKey(NamedTuple):
     start: datetime.datetime
     pk: int
     reverse: bool
@@ -140,7 +140,7 @@ class BookingCursorPagination(CursorPagination):
     )
     template = None
 
-    def decode_cursor(self, request) -> _Key | None:
+    def decode_cursor(self, request) -> CursorKey | None:
         encoded = request.query_params.get(self.cursor_query_param)
         if encoded is None:
             return None
@@ -156,14 +156,18 @@ class BookingCursorPagination(CursorPagination):
             raise NotFound(str(self.invalid_cursor_message)) from None
         if start.tzinfo is None or not 1 <= pk <= MAX_ID or start.year in (1, 9999):
             raise NotFound(str(self.invalid_cursor_message))
-        return _Key(start=start, pk=pk, reverse=reverse)
+        return CursorKey(start=start, pk=pk, reverse=reverse)
 
-    def encode_cursor(self, key: _Key) -> str:
+    @staticmethod
+    def token(key: CursorKey) -> str:
+        """The cursor's value: the row to continue after (or, reversed, before)."""
         tokens = {"s": key.start.isoformat(), "i": str(key.pk)}
         if key.reverse:
             tokens["r"] = "1"
-        encoded = b64encode(parse.urlencode(tokens).encode("ascii")).decode("ascii")
-        return replace_query_param(self.base_url, self.cursor_query_param, encoded)
+        return b64encode(parse.urlencode(tokens).encode("ascii")).decode("ascii")
+
+    def encode_cursor(self, key: CursorKey) -> str:
+        return replace_query_param(self.base_url, self.cursor_query_param, self.token(key))
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -195,13 +199,13 @@ class BookingCursorPagination(CursorPagination):
         if not self.has_next or not self.page:
             return None
         last = self.page[-1]
-        return self.encode_cursor(_Key(start=last.start, pk=last.pk, reverse=False))
+        return self.encode_cursor(CursorKey(start=last.start, pk=last.pk, reverse=False))
 
     def get_previous_link(self):
         if not self.has_previous or not self.page:
             return None
         first = self.page[0]
-        return self.encode_cursor(_Key(start=first.start, pk=first.pk, reverse=True))
+        return self.encode_cursor(CursorKey(start=first.start, pk=first.pk, reverse=True))
 
     def get_paginated_response(self, data):
         return Response(
