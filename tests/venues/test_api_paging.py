@@ -381,3 +381,45 @@ def test_bookings_visible_to_sees_the_same_rows_as_the_or_it_replaces(county):
     assert set(bookings_visible_to(users["contact_a1"]).values_list("room_id", flat=True)) >= {
         rooms[4].pk
     }
+
+
+# --- the serializers' direct reading gives DRF's own answer ---
+
+
+def test_the_direct_serializers_answer_as_drf_fields_would(county, room):
+    from rest_framework.serializers import ModelSerializer
+
+    from venues.api.serializers import BookingSerializer, RoomSerializer
+    from venues.selectors import free_slots_for_rooms
+
+    bookings = [
+        BookingFactory(
+            room=room, organization=county.org_a1, start=at(SATURDAY, 9), end=at(SATURDAY, 10)
+        ),
+        BookingFactory(
+            room=room,
+            organization=county.org_a2,
+            start=datetime.datetime(2026, 5, 16, 4, 30, 15, 500, tzinfo=datetime.UTC),
+            end=datetime.datetime(2026, 5, 16, 5, 0, tzinfo=datetime.UTC),
+            status=Booking.Status.CANCELLED,
+            cancel_reason="下雨",
+        ),
+    ]
+    for booking in Booking.objects.select_related("room__center", "organization"):
+        serializer = BookingSerializer()
+        assert serializer.to_representation(booking) == ModelSerializer.to_representation(
+            serializer, booking
+        )
+    assert len(bookings) == 2
+
+    context = {"free_slots": free_slots_for_rooms(rooms=[room], day=SATURDAY)}
+    for slots_context in (context, {}):
+        serializer = RoomSerializer(context=slots_context)
+        listed = room.__class__.objects.select_related("center__township").get(pk=room.pk)
+        direct = serializer.to_representation(listed)
+        assert direct == ModelSerializer.to_representation(serializer, listed)
+    assert direct["free_slots"] is None
+    assert RoomSerializer(listed, context=context).data["free_slots"][0] == {
+        "start": "2026-05-16T08:00:00+08:00",
+        "end": "2026-05-16T09:00:00+08:00",
+    }

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orgs.models import Organization
 from venues.models import Booking, Room
+
+
+def _moments() -> Callable[[datetime.datetime], str]:
+    """Format datetimes as the API's DateTimeFields do (ISO 8601 in the current time zone,
+    "Z" for UTC), looking the time zone up once rather than for every value."""
+    zone = timezone.get_current_timezone()
+
+    def moment(value: datetime.datetime) -> str:
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return moment
 
 
 class SlotSerializer(serializers.Serializer):
@@ -46,9 +62,30 @@ class RoomSerializer(serializers.ModelSerializer):
         slots = self.context.get("free_slots")
         if slots is None:
             return None
-        return SlotSerializer(
-            [{"start": start, "end": end} for start, end in slots.get(room.pk, [])], many=True
-        ).data
+        # DateTimeField's own formatting, without a nested serializer per room and slot.
+        moment = _moments()
+        return [
+            {"start": moment(start), "end": moment(end)} for start, end in slots.get(room.pk, [])
+        ]
+
+    def to_representation(self, room: Room) -> dict:
+        """The fields above, read directly: a page of 50 rooms without DRF's per-field walk."""
+        center = room.center
+        return {
+            "id": room.pk,
+            "name": room.name,
+            "kind": room.kind,
+            "kind_label": str(room.get_kind_display()),
+            "capacity": room.capacity,
+            "facilities": room.facilities,
+            "needs_approval": room.needs_approval,
+            "weekly_quota_hours": room.weekly_quota_hours,
+            "center": room.center_id,
+            "center_name": center.name,
+            "township": center.township_id,
+            "township_name": center.township.name,
+            "free_slots": self.get_free_slots(room),
+        }
 
 
 class BookingSerializer(serializers.ModelSerializer):
@@ -80,6 +117,31 @@ class BookingSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, booking: Booking) -> dict:
+        """The fields above, read directly: a page of 50 bookings without DRF's per-field
+        walk (tests/venues/test_api_paging.py checks it against ModelSerializer's answer)."""
+        moment = _moments()
+        room = booking.room
+        return {
+            "id": booking.pk,
+            "room": booking.room_id,
+            "room_name": room.name,
+            "center": room.center_id,
+            "center_name": room.center.name,
+            "organization": booking.organization_id,
+            "organization_name": booking.organization.name,
+            "purpose": booking.purpose,
+            "start": moment(booking.start),
+            "end": moment(booking.end),
+            "expected_attendance": booking.expected_attendance,
+            "status": booking.status,
+            "status_label": str(booking.get_status_display()),
+            "series": booking.series_id,
+            "cancel_reason": booking.cancel_reason,
+            "decision_reason": booking.decision_reason,
+            "created_at": moment(booking.created_at),
+        }
 
 
 class BookingCreateSerializer(serializers.Serializer):

@@ -364,12 +364,27 @@ class BookingViewSet(
     filterset_class = BookingFilter
     filter_backends = [filters.DjangoFilterBackend]
 
+    # The columns a listed booking shows (BookingSerializer): the organisation's and the
+    # room's other columns are not loaded for each row of a page.
+    LISTED_FIELDS = (
+        *(field.name for field in Booking._meta.concrete_fields),
+        "room__name",
+        "room__center_id",
+        "room__center__name",
+        "organization__name",
+    )
+
     def get_queryset(self):
         return (
             bookings_visible_to(self.request.user)
             .select_related("room__center", "organization")
             .order_by("start", "pk")
         )
+
+    def list(self, request, *args, **kwargs):
+        bookings = self.filter_queryset(self.get_queryset()).only(*self.LISTED_FIELDS)
+        page = self.paginate_queryset(bookings)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         summary="Book a room",
