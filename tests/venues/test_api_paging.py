@@ -214,7 +214,7 @@ def test_the_bookings_list_costs_the_same_for_one_row_and_many(
 ):
     client = api_as(request.getfixturevalue(user_fixture))
     BookingFactory(
-        room=room, organization=county.org_a1, start=at(SATURDAY, 8), end=at(SATURDAY, 9)
+        room=room, organization=county.org_a1, start=at(SATURDAY, 7), end=at(SATURDAY, 8)
     )
     one = queries_of(client, reverse("booking-list"))
 
