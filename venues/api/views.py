@@ -292,6 +292,12 @@ class RoomViewSet(viewsets.ReadOnlyModelViewSet):
             Room.objects.visible_to(self.request.user)
             .active()
             .select_related("center__township")
+            .only(
+                *(field.name for field in Room._meta.concrete_fields),
+                "center__name",
+                "center__township_id",
+                "center__township__name",
+            )
             .order_by("center__township__code", "center__name", "name", "pk")
         )
 
