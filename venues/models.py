@@ -390,6 +390,8 @@ class Booking(models.Model):
             models.Index(fields=["room", "start"]),
             models.Index(fields=["organization", "start"]),
             models.Index(fields=["status", "start"]),
+            # The API's bookings list: pages in (start, id) order read as an index range.
+            models.Index(fields=["start", "id"], name="booking_start_id"),
         ]
 
     def __str__(self) -> str:

@@ -55,16 +55,34 @@ def _closures_for(room: Room, closures: list[Closure]) -> list[Closure]:
     ]
 
 
+def _blocking_between(room_ids, first: datetime.date, stop: datetime.date) -> QuerySet[Booking]:
+    """Blocking bookings of the rooms that overlap the days [first, stop).
+
+    A booking starts and ends on one day (services.booking_create refuses others), so none
+    starting a day or more before `first` reaches it: the lower bound on start lets the
+    (room, start) index read only those days instead of each room's whole history.
+    """
+    return Booking.objects.blocking().filter(
+        room_id__in=room_ids,
+        start__gte=rules.at(first - datetime.timedelta(days=1), datetime.time.min),
+        start__lt=rules.at(stop, datetime.time.min),
+        end__gt=rules.at(first, datetime.time.min),
+    )
+
+
+def _busy_ranges(room_ids, first: datetime.date, stop: datetime.date) -> dict[int, list]:
+    """{room id: [(start, end), ...]} of the blocking bookings, without loading the rows."""
+    busy: dict[int, list] = defaultdict(list)
+    for room_id, start, end in _blocking_between(room_ids, first, stop).values_list(
+        "room_id", "start", "end"
+    ):
+        busy[room_id].append((start, end))
+    return busy
+
+
 def _blocking_by_room(room_ids, first: datetime.date, stop: datetime.date) -> dict[int, list]:
     bookings = (
-        Booking.objects.blocking()
-        .filter(
-            room_id__in=room_ids,
-            start__lt=rules.at(stop, datetime.time.min),
-            end__gt=rules.at(first, datetime.time.min),
-        )
-        .select_related("organization")
-        .order_by("start")
+        _blocking_between(room_ids, first, stop).select_related("organization").order_by("start")
     )
     by_room: dict[int, list] = defaultdict(list)
     for booking in bookings:
@@ -219,12 +237,12 @@ def free_slots_for_rooms(
     center_ids = {room.center_id for room in rooms}
     weekly = _weekly_hours(center_ids)
     closures = _closures(center_ids, day, day)
-    by_room = _blocking_by_room([room.pk for room in rooms], day, day + datetime.timedelta(days=1))
+    busy_by_room = _busy_ranges([room.pk for room in rooms], day, day + datetime.timedelta(days=1))
     slots = {}
     for room in rooms:
         hours = rules.day_hours(day, weekly.get(room.center_id, {}), _closures_for(room, closures))
         open_ranges = [(rules.at(day, o), rules.at(day, c)) for o, c in hours.ranges]
-        busy = [(b.start, b.end) for b in by_room.get(room.pk, [])]
+        busy = busy_by_room.get(room.pk, [])
         free = rules.subtract(open_ranges, busy)
         slots[room.pk] = rules.hour_slots(free, duration_minutes, not_before=now)
     return slots

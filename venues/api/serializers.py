@@ -2,11 +2,44 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+
+from django.utils import timezone
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orgs.models import Organization
 from venues.models import Booking, Room
+
+
+def _moments() -> Callable[[datetime.datetime], str]:
+    """Format datetimes as the API's DateTimeFields do (ISO 8601 in the current time zone,
+    "Z" for UTC), looking the time zone up once rather than for every value."""
+    zone = timezone.get_current_timezone()
+
+    def moment(value: datetime.datetime) -> str:
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return moment
+
+
+class _Labels:
+    """Choice labels translated once per language, not per row: get_FOO_display() casts
+    every label of the field's choices on each call (5–6 gettext lookups a row)."""
+
+    def __init__(self, choices):
+        self.choices = choices
+        self.by_language: dict[str | None, dict[str, str]] = {}
+
+    def __call__(self, value: str) -> str:
+        language = get_language()
+        labels = self.by_language.get(language)
+        if labels is None:
+            labels = self.by_language[language] = {k: str(v) for k, v in self.choices}
+        return labels.get(value, value)
 
 
 class SlotSerializer(serializers.Serializer):
@@ -46,9 +79,32 @@ class RoomSerializer(serializers.ModelSerializer):
         slots = self.context.get("free_slots")
         if slots is None:
             return None
-        return SlotSerializer(
-            [{"start": start, "end": end} for start, end in slots.get(room.pk, [])], many=True
-        ).data
+        # DateTimeField's own formatting, without a nested serializer per room and slot.
+        moment = _moments()
+        return [
+            {"start": moment(start), "end": moment(end)} for start, end in slots.get(room.pk, [])
+        ]
+
+    _kind_label = _Labels(Room.Kind.choices)
+
+    def to_representation(self, room: Room) -> dict:
+        """The fields above, read directly: a page of 50 rooms without DRF's per-field walk."""
+        center = room.center
+        return {
+            "id": room.pk,
+            "name": room.name,
+            "kind": room.kind,
+            "kind_label": self._kind_label(room.kind),
+            "capacity": room.capacity,
+            "facilities": room.facilities,
+            "needs_approval": room.needs_approval,
+            "weekly_quota_hours": room.weekly_quota_hours,
+            "center": room.center_id,
+            "center_name": center.name,
+            "township": center.township_id,
+            "township_name": center.township.name,
+            "free_slots": self.get_free_slots(room),
+        }
 
 
 class BookingSerializer(serializers.ModelSerializer):
@@ -80,6 +136,33 @@ class BookingSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    _status_label = _Labels(Booking.Status.choices)
+
+    def to_representation(self, booking: Booking) -> dict:
+        """The fields above, read directly: a page of 50 bookings without DRF's per-field
+        walk (tests/venues/test_api_paging.py checks it against ModelSerializer's answer)."""
+        moment = _moments()
+        room = booking.room
+        return {
+            "id": booking.pk,
+            "room": booking.room_id,
+            "room_name": room.name,
+            "center": room.center_id,
+            "center_name": room.center.name,
+            "organization": booking.organization_id,
+            "organization_name": booking.organization.name,
+            "purpose": booking.purpose,
+            "start": moment(booking.start),
+            "end": moment(booking.end),
+            "expected_attendance": booking.expected_attendance,
+            "status": booking.status,
+            "status_label": self._status_label(booking.status),
+            "series": booking.series_id,
+            "cancel_reason": booking.cancel_reason,
+            "decision_reason": booking.decision_reason,
+            "created_at": moment(booking.created_at),
+        }
 
 
 class BookingCreateSerializer(serializers.Serializer):

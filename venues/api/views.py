@@ -6,10 +6,15 @@ get 403 on every unsafe method (ReadOnlyRolePermission), a double booking answer
 
 from __future__ import annotations
 
+import binascii
 import datetime
+from base64 import b64decode, b64encode
+from typing import NamedTuple
+from urllib import parse
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -23,8 +28,9 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from venues import selectors, services
 from venues.api.serializers import (
@@ -42,6 +48,7 @@ INVALID_DATE = _("Give the date as YYYY-MM-DD.")
 INVALID_DURATION = _("Give the duration in minutes, from 30 to 720.")
 EMPTY_PARAMETER = _("Give a value, or leave the parameter out.")
 INVALID_PAGE = _("No such page.")
+INVALID_CURSOR = _("This page link is not valid: start again from the first page.")
 
 MAX_ID = 2**63 - 1
 MIN_DURATION, MAX_DURATION = 30, 720
@@ -108,6 +115,102 @@ class StrictPagination(PageNumberPagination):
         if raw is not None and not raw.strip():
             raise NotFound(str(INVALID_PAGE))
         return super().get_page_number(request, paginator)
+
+
+class CursorKey(NamedTuple):
+    start: datetime.datetime
+    pk: int
+    reverse: bool
+
+
+class BookingCursorPagination(CursorPagination):
+    """Bookings in (start, id) order, paged by an opaque cursor: no count, no offset.
+
+    Each page is one index range read (start, id) > (the last row's start and id), so a
+    later page costs what the first does whatever the number of bookings. The cursor names
+    the row to continue after (or, going back, before); a malformed one answers 404.
+    """
+
+    ordering = ("start", "pk")
+    page_size = 50
+    invalid_cursor_message = INVALID_CURSOR
+    cursor_query_description = (
+        "Opaque position from the `next` or `previous` link of an earlier answer; "
+        "leave it out for the first page."
+    )
+    template = None
+
+    def decode_cursor(self, request) -> CursorKey | None:
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
+        try:
+            tokens = parse.parse_qs(
+                b64decode(encoded.encode("ascii"), validate=True).decode("ascii"),
+                strict_parsing=True,
+            )
+            start = datetime.datetime.fromisoformat(tokens["s"][0])
+            pk = int(tokens["i"][0])
+            reverse = tokens.get("r", ["0"])[0] == "1"
+        except (KeyError, TypeError, ValueError, UnicodeError, binascii.Error):
+            raise NotFound(str(self.invalid_cursor_message)) from None
+        if start.tzinfo is None or not 1 <= pk <= MAX_ID or start.year in (1, 9999):
+            raise NotFound(str(self.invalid_cursor_message))
+        return CursorKey(start=start, pk=pk, reverse=reverse)
+
+    @staticmethod
+    def token(key: CursorKey) -> str:
+        """The cursor's value: the row to continue after (or, reversed, before)."""
+        tokens = {"s": key.start.isoformat(), "i": str(key.pk)}
+        if key.reverse:
+            tokens["r"] = "1"
+        return b64encode(parse.urlencode(tokens).encode("ascii")).decode("ascii")
+
+    def encode_cursor(self, key: CursorKey) -> str:
+        return replace_query_param(self.base_url, self.cursor_query_param, self.token(key))
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.base_url = request.build_absolute_uri()
+        key = self.decode_cursor(request)
+        size = self.page_size
+        if key is None:
+            rows = list(queryset.order_by("start", "pk")[: size + 1])
+            self.page = rows[:size]
+            self.has_previous, self.has_next = False, len(rows) > size
+        elif not key.reverse:
+            # start >= s narrows the index range; the OR keeps only rows after (s, pk).
+            after = Q(start__gt=key.start) | Q(start=key.start, pk__gt=key.pk)
+            rows = list(
+                queryset.filter(after, start__gte=key.start).order_by("start", "pk")[: size + 1]
+            )
+            self.page = rows[:size]
+            self.has_previous, self.has_next = True, len(rows) > size
+        else:
+            before = Q(start__lt=key.start) | Q(start=key.start, pk__lt=key.pk)
+            rows = list(
+                queryset.filter(before, start__lte=key.start).order_by("-start", "-pk")[: size + 1]
+            )
+            self.page = list(reversed(rows[:size]))
+            self.has_previous, self.has_next = len(rows) > size, True
+        return self.page
+
+    def get_next_link(self):
+        if not self.has_next or not self.page:
+            return None
+        last = self.page[-1]
+        return self.encode_cursor(CursorKey(start=last.start, pk=last.pk, reverse=False))
+
+    def get_previous_link(self):
+        if not self.has_previous or not self.page:
+            return None
+        first = self.page[0]
+        return self.encode_cursor(CursorKey(start=first.start, pk=first.pk, reverse=True))
+
+    def get_paginated_response(self, data):
+        return Response(
+            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
 
 
 class StrictFilterSet(filters.FilterSet):
@@ -178,6 +281,8 @@ class RoomViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Room.objects.none()
     serializer_class = RoomSerializer
+    # Page numbers and a count stay: a user sees at most a county's rooms (hundreds), and
+    # counting them is one cheap query, unlike the bookings, which grow every day.
     pagination_class = StrictPagination
     filterset_class = RoomFilter
     filter_backends = [filters.DjangoFilterBackend]
@@ -187,6 +292,12 @@ class RoomViewSet(viewsets.ReadOnlyModelViewSet):
             Room.objects.visible_to(self.request.user)
             .active()
             .select_related("center__township")
+            .only(
+                *(field.name for field in Room._meta.concrete_fields),
+                "center__name",
+                "center__township_id",
+                "center__township__name",
+            )
             .order_by("center__township__code", "center__name", "name", "pk")
         )
 
@@ -233,6 +344,12 @@ class RoomViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Bookings the user may see",
+        description=(
+            "In (start, id) order, 50 a page, paged by cursor: follow `next` (and `previous`) "
+            "as given; there is no page number and no total count, so every page costs the "
+            "same however many bookings there are. A cursor that was not given by the API "
+            "answers 404."
+        ),
         responses=documented({200: BookingSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND}),
     ),
     retrieve=extend_schema(
@@ -249,9 +366,19 @@ class BookingViewSet(
 
     queryset = Booking.objects.none()
     serializer_class = BookingSerializer
-    pagination_class = StrictPagination
+    pagination_class = BookingCursorPagination
     filterset_class = BookingFilter
     filter_backends = [filters.DjangoFilterBackend]
+
+    # The columns a listed booking shows (BookingSerializer): the organisation's and the
+    # room's other columns are not loaded for each row of a page.
+    LISTED_FIELDS = (
+        *(field.name for field in Booking._meta.concrete_fields),
+        "room__name",
+        "room__center_id",
+        "room__center__name",
+        "organization__name",
+    )
 
     def get_queryset(self):
         return (
@@ -259,6 +386,11 @@ class BookingViewSet(
             .select_related("room__center", "organization")
             .order_by("start", "pk")
         )
+
+    def list(self, request, *args, **kwargs):
+        bookings = self.filter_queryset(self.get_queryset()).only(*self.LISTED_FIELDS)
+        page = self.paginate_queryset(bookings)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         summary="Book a room",
