@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.browser import VIEWPORTS
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
@@ -68,3 +70,11 @@ def migrated_frequencies(transactional_db):
         RequiredFrequency.objects.get_or_create(
             kind=kind, defaults={"period": period, "count": count}
         )
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def screen(request, page):
+    """Run the test at each size users have: "desk" (1366 × 900) and "phone" (390 × 844)."""
+    width, height = VIEWPORTS[request.param]
+    page.set_viewport_size({"width": width, "height": height})
+    return request.param

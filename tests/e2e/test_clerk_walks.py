@@ -20,7 +20,8 @@ from accounts.roles import Role
 from orgs.models import AnnualInspection, Merge, Organization
 from orgs.services.organizations import organization_update
 from orgs.services.oversight import inspection_record
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.e2e.browser import log_in
 from tests.orgs.factories import (
     CategoryFactory,
     MembershipFactory,
@@ -30,25 +31,8 @@ from tests.orgs.factories import (
 
 pytestmark = pytest.mark.e2e
 
-VIEWPORTS = {"desk": (1366, 900), "phone": (390, 844)}
 MAX_CARD_HEIGHT = 200
 PDFTOTEXT = "/usr/bin/pdftotext"
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def screen(request, page):
-    width, height = VIEWPORTS[request.param]
-    page.set_viewport_size({"width": width, "height": height})
-    return request.param
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def assert_no_horizontal_scroll(page):

@@ -14,22 +14,14 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from activities.models import Activity, VerificationStatus
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.activities.factories import ActivityFactory, FeedbackFactory, days_ago
+from tests.e2e.browser import log_in
 from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 375, "height": 740}
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_event_recorded_verified_and_rated_from_a_phone(

@@ -14,9 +14,10 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from activities.models import VerificationStatus
 from orgs.models import ZombieFlag
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.activities.factories import ActivityFactory
 from tests.dashboards.factories import QuarterScoreFactory, RankingRunFactory
+from tests.e2e.browser import log_in
 from tests.venues.factories import BookingFactory, RoomFactory, ServiceCenterFactory, open_every_day
 from venues.models import Booking
 
@@ -24,15 +25,6 @@ pytestmark = pytest.mark.e2e
 
 TODAY = timezone.localdate()
 PHONE = {"width": 390, "height": 844}
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.fixture

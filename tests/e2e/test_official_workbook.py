@@ -3,7 +3,6 @@ quarter's ranking, narrow it to a township, press 导出 Excel, start the export
 offers the quarter by name, and download the workbook the page described.
 """
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -12,28 +11,11 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.e2e.browser import log_in
 from tests.scoring.factories import QuarterScoreFactory, ScoringQuarterFactory
 
 pytestmark = pytest.mark.e2e
-
-VIEWPORTS = {"phone": (390, 844), "desk": (1366, 900)}
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def screen(request, page):
-    width, height = VIEWPORTS[request.param]
-    page.set_viewport_size({"width": width, "height": height})
-    return request.param
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.fixture

@@ -12,19 +12,11 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.e2e.browser import log_in
 from tests.scoring.factories import QuarterScoreFactory, ScoringQuarterFactory
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_admin_reads_the_ranking_by_township_and_an_organisations_score(

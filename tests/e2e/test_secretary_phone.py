@@ -17,8 +17,9 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from activities.models import ActivityPhoto, VerificationStatus
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.activities.factories import ActivityFactory
+from tests.e2e.browser import log_in
 from tests.venues.factories import (
     BookingFactory,
     RoomFactory,
@@ -32,28 +33,11 @@ pytestmark = pytest.mark.e2e
 TODAY = timezone.localdate()
 NEXT_MONDAY = TODAY + datetime.timedelta(days=7 - TODAY.weekday())
 NEXT_SATURDAY = NEXT_MONDAY + datetime.timedelta(days=5)
-VIEWPORTS = {"phone": (390, 844), "desk": (1366, 900)}
 MAX_CARD_HEIGHT = 200
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def screen(request, page):
-    width, height = VIEWPORTS[request.param]
-    page.set_viewport_size({"width": width, "height": height})
-    return request.param
 
 
 def at(day, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def assert_no_horizontal_scroll(page):

@@ -15,7 +15,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.e2e.browser import log_in
 from tests.venues.factories import RoomFactory, ServiceCenterFactory, open_every_day
 from venues.models import Booking
 from venues.services import SLOT_TAKEN
@@ -25,15 +26,6 @@ pytestmark = pytest.mark.e2e
 TODAY = timezone.localdate()
 NEXT_MONDAY = TODAY + datetime.timedelta(days=7 - TODAY.weekday())
 NEXT_SATURDAY = NEXT_MONDAY + datetime.timedelta(days=5)
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def calendar_url(live_server, room) -> str:
