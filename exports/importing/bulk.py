@@ -121,7 +121,7 @@ def write_chunk(state: _State, chunk: list) -> None:
 
     new_people: list[Person] = []
     filled: dict[int, tuple[Person, dict]] = {}  # stored person's pk -> (person, changes)
-    memberships: list[tuple[Membership, bool]] = []
+    memberships: list[tuple[Membership, Person, Organization, bool]] = []
     for member in chunk:
         organization = _organization(member)
         data = _person_data(member)
@@ -165,7 +165,7 @@ def write_chunk(state: _State, chunk: list) -> None:
             membership.clean_fields(exclude=MEMBERSHIP_FK_FIELDS)
         except ValidationError as error:
             raise RowRefused(member, error) from error
-        memberships.append((membership, reused))
+        memberships.append((membership, person, organization, reused))
 
     if new_people:
         bulk_create_with_history(new_people, Person, default_user=actor)
@@ -182,21 +182,18 @@ def write_chunk(state: _State, chunk: list) -> None:
                 for person, changes in filled.values()
             ],
         )
-    rows = []
-    for membership, _reused in memberships:
-        membership.person_id = membership.person.pk  # set now that new people have their pk
-        rows.append(membership)
-    bulk_create_with_history(rows, Membership, default_user=actor)
+    # bulk_create sets each membership's person_id from its (now saved) person
+    bulk_create_with_history([entry[0] for entry in memberships], Membership, default_user=actor)
     _audit(
         actor,
         "membership.add",
         [
             (
                 membership,
-                f"{membership.person.name} → {membership.organization.name}",
-                {"person": membership.person.pk, "reused": reused, "role": membership.role},
+                f"{person.name} → {organization.name}",
+                {"person": person.pk, "reused": reused, "role": membership.role},
             )
-            for membership, reused in memberships
+            for membership, person, organization, reused in memberships
         ],
     )
 
