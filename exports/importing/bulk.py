@@ -55,6 +55,8 @@ class _State:
     actor: object
     people: dict[str, Person] = field(default_factory=dict)  # by ID number
     members: set = field(default_factory=set)  # (organization pk, id(person)) of this import
+    # the people this import creates, by id(): kept alive here so that no id() is reused
+    created: dict = field(default_factory=dict)
     written: int = 0
 
 
@@ -112,7 +114,14 @@ def write_chunk(state: _State, chunk: list) -> None:
         while person.merged_into_id:
             person = person.merged_into
         state.people[id_number] = person
-    stored_pks = {person.pk for person in state.people.values() if person.pk}
+    # people recorded before this import, named in this chunk: their current memberships
+    # (those this import adds are in state.members)
+    chunk_ids = {data.get("id_number") for data in map(_person_data, chunk)} - {None, ""}
+    stored_pks = {
+        state.people[id_number].pk
+        for id_number in chunk_ids
+        if id_number in state.people and id(state.people[id_number]) not in state.created
+    }
     current = set(
         Membership.objects.current()
         .filter(organization__in=organizations, person__in=stored_pks)
@@ -145,6 +154,7 @@ def write_chunk(state: _State, chunk: list) -> None:
                 person = Person(**data)
                 person.clean_fields(exclude=PERSON_FK_FIELDS)
                 new_people.append(person)
+                state.created[id(person)] = person
                 if id_number:
                     state.people[id_number] = person
             key = (organization.pk, id(person))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,9 @@ logger = logging.getLogger(__name__)
 # What the job keeps of the plan's row-by-row preview: the page shows the first 500 rows; a
 # city's 100,000 rows would be a 20 MB JSON value read at every page view.
 PREVIEW_ROWS = 1000
+# A task "running" for longer than this was lost with its worker: a redelivery runs it again
+# (the commit's row lock and status check keep it from writing twice).
+STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 NOT_READY_MESSAGE = _(
     "This import cannot be committed: fix every error and map every column first."
@@ -392,9 +397,11 @@ def _send(job_pk: int, action: str) -> None:
 
 def _claim(job_pk: int, action: str) -> ImportJob | None:
     """The job, marked running, if it waits for this task; None if another took it or ended."""
-    claimed = ImportJob.objects.filter(
-        pk=job_pk, action=action, stage=ImportJob.Stage.QUEUED
-    ).update(stage=ImportJob.Stage.READING, started_at=timezone.now())
+    now = timezone.now()
+    waiting = Q(stage=ImportJob.Stage.QUEUED) | Q(started_at__lt=now - STALE_AFTER)
+    claimed = ImportJob.objects.filter(waiting, pk=job_pk, action=action).update(
+        stage=ImportJob.Stage.READING, started_at=now
+    )
     if not claimed:
         return None
     return ImportJob.objects.select_related("uploaded_by").get(pk=job_pk)

@@ -302,6 +302,4 @@ IMPORTS_ROOT = env.path("IMPORTS_ROOT", default=BASE_DIR / "var" / "imports")
 # checked and committed by Celery tasks, so no web timeout bounds them (issue 15).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
-IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
-    "IMPORT_MAX_UNCOMPRESSED_BYTES", default=250 * 1024 * 1024
-)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=250 * 1024 * 1024)
