@@ -422,7 +422,11 @@ def import_job_run_check(*, job_id: int) -> ImportJob | None:
         job = import_job_validate(actor=job.uploaded_by, job=job, progress=JobProgress(job.pk))
     except (PermissionDenied, ValidationError) as error:
         message = " ".join(getattr(error, "messages", [])) or str(CHECK_FAILED_MESSAGE)
-        _finish(job_id, status=ImportJob.Status.FAILED, error=message)
+        _finish(job_id, error=message)
+        # a committed job stays committed; any other one cannot be imported as it is
+        ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.COMMITTED).update(
+            status=ImportJob.Status.FAILED
+        )
     except Exception:
         logger.exception("import %s: the check failed", job_id)
         _finish(job_id, status=ImportJob.Status.FAILED, error=str(CHECK_FAILED_MESSAGE))
