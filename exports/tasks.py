@@ -6,6 +6,7 @@ hourly at :20.
 
 from celery import shared_task
 
+from exports.importing.commit import import_job_run_check, import_job_run_commit
 from exports.services import export_job_run, export_jobs_expire
 
 
@@ -20,3 +21,17 @@ def run_export_job(job_id: int) -> str:
 def expire_export_jobs() -> int:
     """Delete export files past their retention time."""
     return export_jobs_expire()
+
+
+@shared_task(name="exports.check_import_job", acks_late=True)
+def check_import_job(job_id: int) -> str:
+    """Read and check an uploaded ledger (a job not waiting for its check is skipped)."""
+    job = import_job_run_check(job_id=job_id)
+    return job.status if job is not None else "skipped"
+
+
+@shared_task(name="exports.commit_import_job", acks_late=True)
+def commit_import_job(job_id: int) -> str:
+    """Write an import into the ledger, all or nothing (idempotent: committed once)."""
+    job = import_job_run_commit(job_id=job_id)
+    return job.status if job is not None else "skipped"

@@ -4,30 +4,49 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.scoping import scope_for
+from core.enqueue import QUEUE_UNAVAILABLE, BrokerUnavailable, enqueue
 from core.services import audit_record
+from exports.importing import bulk, safety
 from exports.importing import rows as row_rules
-from exports.importing import safety
 from exports.importing.reader import ReadRefused, read_workbook
 from exports.importing.rows import ACTION_CREATE, ACTION_UPDATE, Plan, RowError
 from exports.models import ImportJob
 from orgs.services import organizations as org_services
-from orgs.services import people as people_services
 
 logger = logging.getLogger(__name__)
+
+# What the job keeps of the plan's row-by-row preview: the page shows the first 500 rows; a
+# city's 100,000 rows would be a 20 MB JSON value read at every page view.
+PREVIEW_ROWS = 1000
+# A task "running" for longer than this was lost with its worker: a redelivery runs it again
+# (the commit's row lock and status check keep it from writing twice).
+STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 NOT_READY_MESSAGE = _(
     "This import cannot be committed: fix every error and map every column first."
 )
 ALREADY_COMMITTED_MESSAGE = _("This import has already been committed.")
 COMMIT_FAILED_MESSAGE = _("Nothing was imported: %(error)s")
+CHECK_FAILED_MESSAGE = _(
+    "The file could not be checked: the check stopped unexpectedly. Please try again or ask "
+    "the administrator."
+)
+WRITE_FAILED_MESSAGE = _(
+    "Nothing was imported: writing to the ledger failed, and every row written before the "
+    "failure was undone. Please try again or ask the administrator."
+)
 REFUSED_FILE_MESSAGE = _(
     "This file was refused and has been deleted; only the reason is kept. Fix the workbook and "
     "upload it again."
@@ -57,15 +76,30 @@ def _open(job: ImportJob):
         job.file.close()
 
 
-def build_plan(*, actor, stream, mapping: dict | None = None):
-    """Read and validate a workbook stream; return (sheets, plan)."""
+def build_plan(*, actor, stream, mapping: dict | None = None, progress=None):
+    """Read and validate a workbook stream; return (sheets, plan).
+
+    `progress`, when given, is a `JobProgress` told the rows read, then the rows checked.
+    """
     try:
-        sheets, _total = read_workbook(stream, mapping, decide=row_rules.column_decider())
+        sheets, total = read_workbook(
+            stream,
+            mapping,
+            decide=row_rules.column_decider(),
+            progress=progress.read if progress else None,
+        )
     except ReadRefused as refused:
         plan = Plan(refused=True)
         plan.errors.append(RowError("", None, "", "", refused.message))
         return [], plan
-    return sheets, row_rules.validate_sheets(actor=actor, sheets=sheets)
+    if progress is not None:
+        progress.read(total, done=True)
+    plan = row_rules.validate_sheets(
+        actor=actor, sheets=sheets, progress=progress.checked if progress else None
+    )
+    if progress is not None:
+        progress.checked(plan.rows)
+    return sheets, plan
 
 
 def _sheet_info(sheets) -> list[dict]:
@@ -81,8 +115,11 @@ def _sheet_info(sheets) -> list[dict]:
     ]
 
 
-def import_job_validate(*, actor, job: ImportJob) -> ImportJob:
-    """Read the job's workbook with its column mapping and store errors, preview and counts."""
+def import_job_validate(*, actor, job: ImportJob, progress=None) -> ImportJob:
+    """Read the job's workbook with its column mapping and store errors, preview and counts.
+
+    Runs in the check task (`import_job_run_check`); callable directly too.
+    """
     if job.uploaded_by_id != actor.pk or not can_import(actor):
         raise PermissionDenied
     if job.status == ImportJob.Status.COMMITTED:
@@ -90,13 +127,27 @@ def import_job_validate(*, actor, job: ImportJob) -> ImportJob:
     if job.is_refused:
         raise ValidationError(REFUSED_FILE_MESSAGE)
     with _open(job) as stream:
-        sheets, plan = build_plan(actor=actor, stream=stream, mapping=job.header_mapping)
+        sheets, plan = build_plan(
+            actor=actor, stream=stream, mapping=job.header_mapping, progress=progress
+        )
     _store_plan(job, sheets, plan)
     job.status = ImportJob.Status.VALIDATED if sheets else ImportJob.Status.FAILED
     job.validated_at = timezone.now()
     if plan.refused:
         _discard_file(job)
-    job.save()
+    # only what the check decides: the task's progress fields are the task's
+    job.save(
+        update_fields=[
+            "sheets",
+            "errors",
+            "warnings",
+            "summary",
+            "preview",
+            "status",
+            "validated_at",
+            "file",
+        ]
+    )
     return job
 
 
@@ -114,22 +165,32 @@ def _store_plan(job: ImportJob, sheets, plan: Plan) -> None:
     job.errors = [error.as_dict() for error in plan.errors]
     job.warnings = [warning.as_dict() for warning in plan.warnings]
     job.summary = plan.summary()
-    job.preview = plan.preview()
+    job.preview = plan.preview()[:PREVIEW_ROWS]
 
 
 def import_job_set_mapping(*, actor, job: ImportJob, mapping: dict) -> ImportJob:
-    """Store the user's choice for unrecognised columns, then validate again."""
+    """Store the user's choice for unrecognised columns, then check the file again (a task)."""
     if job.uploaded_by_id != actor.pk or not can_import(actor):
         raise PermissionDenied
+    if job.status == ImportJob.Status.COMMITTED:
+        raise ValidationError(ALREADY_COMMITTED_MESSAGE)
+    if job.is_refused:
+        raise ValidationError(REFUSED_FILE_MESSAGE)
     merged = {sheet: dict(columns) for sheet, columns in job.header_mapping.items()}
     for sheet, columns in mapping.items():
         merged.setdefault(sheet, {}).update(columns)
     job.header_mapping = merged
-    return import_job_validate(actor=actor, job=job)
+    job.save(update_fields=["header_mapping"])
+    return import_job_start(actor=actor, job=job, action=ImportJob.Action.CHECK)
 
 
-def execute_plan(*, actor, plan: Plan) -> dict:
-    """Write a validated plan through the ledger services (call inside a transaction)."""
+def execute_plan(*, actor, plan: Plan, progress=None) -> dict:
+    """Write a validated plan (call inside a transaction).
+
+    Organisations go through the ledger services a row at a time (a ledger holds few); the
+    members are written set-wise by `exports.importing.bulk`, a chunk at a time, with the
+    same rules, history and audit rows as `membership_add`.
+    """
     for org_row in plan.organizations:
         try:
             if org_row.action == ACTION_CREATE:
@@ -142,20 +203,12 @@ def execute_plan(*, actor, plan: Plan) -> dict:
                 org_row.organization = org_row.existing
         except (ValidationError, PermissionDenied) as error:
             raise _RowFailed([_commit_error(org_row.sheet, org_row.row, error)]) from error
-    for member in plan.members:
-        if member.action != ACTION_CREATE:
-            continue
-        organization = member.organization or member.org_row.organization
-        try:
-            people_services.membership_add(
-                actor=actor,
-                organization=organization,
-                person_data=member.person_data,
-                role=member.role,
-                joined_on=member.joined_on,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            raise _RowFailed([_commit_error(member.sheet, member.row, error)]) from error
+    members = [member for member in plan.members if member.action == ACTION_CREATE]
+    try:
+        bulk.write_members(actor=actor, members=members, progress=progress)
+    except bulk.RowRefused as refused:
+        member = refused.member
+        raise _RowFailed([_commit_error(member.sheet, member.row, refused.error)]) from None
     return plan.summary()
 
 
@@ -167,28 +220,53 @@ def _commit_error(sheet: str, row: int, error) -> RowError:
     return RowError(sheet, row, "", "", message)
 
 
-def import_job_commit(*, actor, job: ImportJob) -> ImportJob:
-    """Validate again and write every row in one transaction, or nothing at all."""
+def import_job_commit(*, actor, job: ImportJob, progress=None) -> ImportJob:
+    """Validate again and write every row in one transaction, or nothing at all.
+
+    Idempotent: the job row is locked in the transaction and a job already committed (a
+    double click, a retried task) is refused before anything is written. Runs in the commit
+    task (`import_job_run_commit`); callable directly too.
+    """
     if job.uploaded_by_id != actor.pk or not can_import(actor):
         raise PermissionDenied
     if job.status == ImportJob.Status.COMMITTED:
         raise ValidationError(ALREADY_COMMITTED_MESSAGE)
-    if not job.can_commit:
+    if not job.ready_to_commit:
         raise ValidationError(NOT_READY_MESSAGE)
     try:
+        # Read and checked outside the transaction, so that the progress is seen as it goes;
+        # the writes re-read the people and memberships they depend on inside it.
+        with _open(job) as stream:
+            _sheets, plan = build_plan(
+                actor=actor, stream=stream, mapping=job.header_mapping, progress=progress
+            )
+        if plan.errors:
+            raise _RowFailed(plan.errors)
+        if progress is not None:
+            progress.writing(len(plan.members))
         with transaction.atomic():
-            with _open(job) as stream:
-                _sheets, plan = build_plan(actor=actor, stream=stream, mapping=job.header_mapping)
-            if plan.errors:
-                raise _RowFailed(plan.errors)
-            summary = execute_plan(actor=actor, plan=plan)
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if locked.status == ImportJob.Status.COMMITTED:
+                raise ValidationError(ALREADY_COMMITTED_MESSAGE)
+            summary = execute_plan(
+                actor=actor, plan=plan, progress=progress.written if progress else None
+            )
             job.status = ImportJob.Status.COMMITTED
             job.committed_at = timezone.now()
             job.summary = summary
-            job.preview = plan.preview()
+            job.preview = plan.preview()[:PREVIEW_ROWS]
             job.errors = []
             job.warnings = [warning.as_dict() for warning in plan.warnings]
-            job.save()
+            job.save(
+                update_fields=[
+                    "status",
+                    "committed_at",
+                    "summary",
+                    "preview",
+                    "errors",
+                    "warnings",
+                ]
+            )
             audit_record(
                 actor=actor,
                 action="import.commit",
@@ -219,4 +297,166 @@ def import_job_create(*, actor, upload) -> ImportJob:
     job.full_clean()
     job.save()
     audit_record(actor=actor, action="import.upload", obj=job, summary=job.original_name)
-    return import_job_validate(actor=actor, job=job)
+    return import_job_start(actor=actor, job=job, action=ImportJob.Action.CHECK)
+
+
+# --- Background tasks: start, progress, run ---
+
+
+def progress_key(job_pk: int) -> str:
+    return f"imports:{job_pk}:written"
+
+
+class JobProgress:
+    """Record how far a task got on the job row (rows read, checked, written, the stage).
+
+    The rows written are counted inside the commit's transaction, which other connections
+    cannot see until it ends: they go to the cache as well, read by the status view.
+    """
+
+    def __init__(self, job_pk: int):
+        self.job_pk = job_pk
+
+    def _update(self, **fields) -> None:
+        ImportJob.objects.filter(pk=self.job_pk).update(**fields)
+
+    def read(self, rows: int, done: bool = False) -> None:
+        fields = {"rows_read": rows}
+        if done:
+            fields.update(stage=ImportJob.Stage.CHECKING, rows_total=rows)
+        self._update(**fields)
+
+    def checked(self, rows: int) -> None:
+        self._update(rows_checked=rows)
+
+    def writing(self, total: int) -> None:
+        cache.set(progress_key(self.job_pk), 0, timeout=3600)
+        self._update(stage=ImportJob.Stage.WRITING, rows_written=0)
+
+    def written(self, rows: int) -> None:
+        cache.set(progress_key(self.job_pk), rows, timeout=3600)
+
+
+def rows_written(job: ImportJob) -> int:
+    """The rows written so far, while the commit's transaction is still open."""
+    if job.stage == ImportJob.Stage.WRITING:
+        return max(job.rows_written, cache.get(progress_key(job.pk)) or 0)
+    return job.rows_written
+
+
+def import_job_start(*, actor, job: ImportJob, action: str) -> ImportJob:
+    """Queue a check or a commit of the job (run inline in eager mode); return the job.
+
+    A job already at work is left alone: a second click starts nothing.
+    """
+    if job.uploaded_by_id != actor.pk or not can_import(actor):
+        raise PermissionDenied
+    if action == ImportJob.Action.COMMIT:
+        if job.status == ImportJob.Status.COMMITTED:
+            raise ValidationError(ALREADY_COMMITTED_MESSAGE)
+        if not job.ready_to_commit and not job.action:
+            raise ValidationError(NOT_READY_MESSAGE)
+    claimed = (
+        ImportJob.objects.filter(pk=job.pk, action="")
+        .exclude(status=ImportJob.Status.COMMITTED)
+        .update(
+            action=action,
+            stage=ImportJob.Stage.QUEUED,
+            error="",
+            rows_read=0,
+            rows_checked=0,
+            rows_written=0,
+            started_at=None,
+            finished_at=None,
+        )
+    )
+    if claimed:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            _send(job.pk, action)
+        else:
+            transaction.on_commit(lambda: _send(job.pk, action))
+    job.refresh_from_db()
+    return job
+
+
+def _send(job_pk: int, action: str) -> None:
+    from exports.tasks import check_import_job, commit_import_job
+
+    task = check_import_job if action == ImportJob.Action.CHECK else commit_import_job
+    try:
+        result = enqueue(task, job_pk)
+    except BrokerUnavailable:
+        fields = {"action": "", "stage": "", "error": str(QUEUE_UNAVAILABLE)}
+        if action == ImportJob.Action.CHECK:
+            fields["status"] = ImportJob.Status.FAILED
+        ImportJob.objects.filter(pk=job_pk).update(finished_at=timezone.now(), **fields)
+        raise
+    if result is not None and getattr(result, "id", None):
+        ImportJob.objects.filter(pk=job_pk, task_id="").update(task_id=str(result.id)[:50])
+
+
+def _claim(job_pk: int, action: str) -> ImportJob | None:
+    """The job, marked running, if it waits for this task; None if another took it or ended."""
+    now = timezone.now()
+    waiting = Q(stage=ImportJob.Stage.QUEUED) | Q(started_at__lt=now - STALE_AFTER)
+    claimed = ImportJob.objects.filter(waiting, pk=job_pk, action=action).update(
+        stage=ImportJob.Stage.READING, started_at=now
+    )
+    if not claimed:
+        return None
+    return ImportJob.objects.select_related("uploaded_by").get(pk=job_pk)
+
+
+def _finish(job_pk: int, **fields) -> None:
+    ImportJob.objects.filter(pk=job_pk).update(
+        action="", stage="", finished_at=timezone.now(), **fields
+    )
+
+
+def import_job_run_check(*, job_id: int) -> ImportJob | None:
+    """The check task: read and validate the file as its uploader, recording progress."""
+    job = _claim(job_id, ImportJob.Action.CHECK)
+    if job is None:
+        return None
+    try:
+        job = import_job_validate(actor=job.uploaded_by, job=job, progress=JobProgress(job.pk))
+    except (PermissionDenied, ValidationError) as error:
+        message = " ".join(getattr(error, "messages", [])) or str(CHECK_FAILED_MESSAGE)
+        _finish(job_id, error=message)
+        # a committed job stays committed; any other one cannot be imported as it is
+        ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.COMMITTED).update(
+            status=ImportJob.Status.FAILED
+        )
+    except Exception:
+        logger.exception("import %s: the check failed", job_id)
+        _finish(job_id, status=ImportJob.Status.FAILED, error=str(CHECK_FAILED_MESSAGE))
+    else:
+        rows = job.summary.get("rows", 0)
+        _finish(job_id, rows_read=rows, rows_checked=rows)
+    return ImportJob.objects.get(pk=job_id)
+
+
+def import_job_run_commit(*, job_id: int) -> ImportJob | None:
+    """The commit task: write the job as its uploader, all or nothing, recording progress.
+
+    A failure that is no row's fault (the database, a bug) rolls everything back and fails
+    the job with a message saying nothing was imported.
+    """
+    job = _claim(job_id, ImportJob.Action.COMMIT)
+    if job is None:
+        return None
+    progress = JobProgress(job.pk)
+    try:
+        job = import_job_commit(actor=job.uploaded_by, job=job, progress=progress)
+    except (PermissionDenied, ValidationError) as error:
+        message = " ".join(getattr(error, "messages", [])) or str(NOT_READY_MESSAGE)
+        _finish(job_id, error=message)
+    except Exception:
+        logger.exception("import %s: the commit failed", job_id)
+        _finish(job_id, status=ImportJob.Status.FAILED, error=str(WRITE_FAILED_MESSAGE))
+    else:
+        committed = job.status == ImportJob.Status.COMMITTED
+        written = job.summary.get("members", {}).get(ACTION_CREATE, 0) if committed else 0
+        _finish(job_id, rows_written=written)
+    cache.delete(progress_key(job_id))
+    return ImportJob.objects.get(pk=job_id)

@@ -141,15 +141,19 @@ def _assign_fields(kind, columns, mapping: dict, values_of, decide) -> None:
             taken.add(key)
 
 
+PROGRESS_EVERY = 1000
+
+
 def read_workbook(
-    stream: BinaryIO, mapping: dict | None = None, decide=None
+    stream: BinaryIO, mapping: dict | None = None, decide=None, progress=None
 ) -> tuple[list[Sheet], int]:
     """Read every sheet with a recognised header row; return the sheets and the data-row count.
 
     Formulas are read as formulas (never evaluated, never their cached value), so validation
     can refuse them. Raises ReadRefused past the row cap, while reading. `mapping` is
     {sheet title: {column letter: field key or ""}} and overrides what was recognised;
-    `decide(kind, header, values)` names the field an ambiguous column's values point to.
+    `decide(kind, header, values)` names the field an ambiguous column's values point to;
+    `progress(rows)`, when given, is called with the data rows read so far, now and then.
     """
     mapping = mapping or {}
     limit = importing.max_rows()
@@ -191,6 +195,8 @@ def read_workbook(
                     continue
                 blank_run = 0
                 total += 1
+                if progress is not None and total % PROGRESS_EVERY == 0:
+                    progress(total)
                 if total > limit:
                     raise ReadRefused(
                         str(TOO_MANY_ROWS_MESSAGE)

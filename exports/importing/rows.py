@@ -395,9 +395,13 @@ class _Areas:
         return found
 
 
+PROGRESS_EVERY = 1000
+
+
 class _Validator:
-    def __init__(self, actor, sheets: list[Sheet], today: date | None = None):
+    def __init__(self, actor, sheets: list[Sheet], today: date | None = None, progress=None):
         self.actor = actor
+        self.progress = progress  # progress(rows checked so far), now and then
         self.sheets = sheets
         self.today = today or timezone.localdate()
         self.plan = Plan()
@@ -731,10 +735,14 @@ class _Validator:
         self._names_by_id: dict[str, tuple[str, int]] = {}
         self._people = people
         self._current = current
+        checked = len(self.plan.organizations)
         for sheet, row, data in parsed:
             self._member_row(
                 sheet, row, data, ledger_orgs, editable, file_orgs_by_code, file_orgs_by_name
             )
+            checked += 1
+            if self.progress is not None and checked % PROGRESS_EVERY == 0:
+                self.progress(checked)
         org_sheets = {s.title: s for s in self.sheets if s.kind == headers.ORGANIZATIONS}
         for org_row in self.plan.organizations:
             if org_row.leader_id_number:
@@ -1018,6 +1026,8 @@ def _already_member(existing_person, person: dict, members_now: list) -> bool:
     )
 
 
-def validate_sheets(*, actor, sheets: list[Sheet], today: date | None = None) -> Plan:
+def validate_sheets(
+    *, actor, sheets: list[Sheet], today: date | None = None, progress=None
+) -> Plan:
     """Check every row of the sheets against the rules and the ledger; return the plan."""
-    return _Validator(actor, sheets, today).run()
+    return _Validator(actor, sheets, today, progress).run()

@@ -57,6 +57,20 @@ class ImportJob(models.Model):
         COMMITTED = "committed", _("Committed")
         FAILED = "failed", _("Failed")
 
+    class Action(models.TextChoices):
+        """What a background task is doing with the job ("" when none is)."""
+
+        NONE = "", _("None")
+        CHECK = "check", _("Checking the file")
+        COMMIT = "commit", _("Importing")
+
+    class Stage(models.TextChoices):
+        NONE = "", _("None")
+        QUEUED = "queued", _("Waiting for a worker")
+        READING = "reading", _("Reading the file")
+        CHECKING = "checking", _("Checking the rows")
+        WRITING = "writing", _("Writing to the ledger")
+
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -81,6 +95,22 @@ class ImportJob(models.Model):
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     # What each row would do (masked identifiers only).
     preview = models.JSONField(_("preview"), default=list, blank=True)
+    # The background task at work (issue 15): what it does, where it is, how far it got.
+    action = models.CharField(
+        _("task"), max_length=10, choices=Action.choices, default="", blank=True
+    )
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=Stage.choices, default="", blank=True
+    )
+    rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    # Why the last task failed as a whole (in Chinese); row errors go to `errors`.
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=50, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
@@ -107,6 +137,11 @@ class ImportJob(models.Model):
         return self.status == self.Status.FAILED and not self.file
 
     @property
+    def is_active(self) -> bool:
+        """A check or a commit is queued or running: the page polls until it ends."""
+        return bool(self.action)
+
+    @property
     def has_errors(self) -> bool:
         return bool(self.errors)
 
@@ -123,6 +158,11 @@ class ImportJob(models.Model):
 
     @property
     def can_commit(self) -> bool:
+        """Offered on the page: checked without errors, and no task at work on it."""
+        return self.ready_to_commit and not self.action
+
+    @property
+    def ready_to_commit(self) -> bool:
         return (
             self.status == self.Status.VALIDATED
             and not self.errors

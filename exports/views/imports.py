@@ -36,13 +36,33 @@ def import_upload(request):
 
 @require_GET
 def import_detail(request, pk: int):
+    """The job's preview; while a task works on it, htmx polls its progress fragment."""
     _require_importer(request.user)
-    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+    jobs = ImportJob.objects.visible_to(request.user)
+    if request.htmx:  # the poll reads no preview nor errors (a big file's are large)
+        jobs = jobs.defer("preview", "errors", "warnings", "sheets")
+    job = get_object_or_404(jobs, pk=pk)
+    if request.htmx:
+        if not job.is_active:
+            # done: reload the whole page, which now shows the result
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "exports/partials/_import_progress.html", _progress_context(job))
     return render(request, "exports/import_detail.html", _detail_context(job))
 
 
+def _progress_context(job) -> dict:
+    return {"job": job, "rows_written": services.rows_written(job)}
+
+
 def _can_map(job) -> bool:
-    return bool(job.sheets) and job.status != ImportJob.Status.COMMITTED and not job.is_refused
+    return (
+        bool(job.sheets)
+        and job.status != ImportJob.Status.COMMITTED
+        and not job.is_refused
+        and not job.is_active
+    )
 
 
 def _detail_context(job, mapping_form=None):
@@ -51,7 +71,7 @@ def _detail_context(job, mapping_form=None):
     kind_labels = {key: str(label) for key, label in headers.KIND_LABELS.items()}
     sheets = [{**sheet, "kind_label": kind_labels.get(sheet["kind"], "")} for sheet in job.sheets]
     return {
-        "job": job,
+        **_progress_context(job),
         "sheets": sheets,
         "mapping_form": mapping_form,
         "kind_labels": kind_labels,
@@ -73,7 +93,11 @@ def import_mapping(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("exports:import_detail", pk=job.pk)
-    messages.success(request, _("Column mapping saved; the file was checked again."))
+    job.refresh_from_db()
+    if job.is_active:
+        messages.success(request, _("Column mapping saved; the file is being checked again."))
+    else:
+        messages.success(request, _("Column mapping saved; the file was checked again."))
     return redirect("exports:import_detail", pk=job.pk)
 
 
@@ -82,12 +106,22 @@ def import_commit(request, pk: int):
     _require_importer(request.user)
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
     try:
-        job = services.import_job_commit(actor=request.user, job=job)
+        job = services.import_job_start(actor=request.user, job=job, action=ImportJob.Action.COMMIT)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         if job.status == ImportJob.Status.COMMITTED:
             messages.success(request, _("Import committed: the ledger was updated."))
+        elif job.is_active:
+            messages.info(
+                request,
+                _(
+                    "The import has started: this page shows how far it got. You may leave it "
+                    "and come back."
+                ),
+            )
+        elif job.error:
+            messages.error(request, job.error)
         else:
             messages.error(request, _("Nothing was imported: the file has errors (see below)."))
     return redirect("exports:import_detail", pk=job.pk)

@@ -305,5 +305,8 @@ EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=72)
 # Uploaded ledgers wait here (never under MEDIA_ROOT) between validation and commit; the checks
 # run before openpyxl reads a byte of them.
 IMPORTS_ROOT = env.path("IMPORTS_ROOT", default=BASE_DIR / "var" / "imports")
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=3000)
+# Sized for a city (100,000 rows; a 100,000-row members workbook is 4.5 MB, 47 MB inflated):
+# checked and committed by Celery tasks, so no web timeout bounds them (issue 15).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=250 * 1024 * 1024)

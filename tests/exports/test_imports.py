@@ -228,16 +228,18 @@ def test_an_error_half_way_through_the_commit_leaves_the_ledger_as_it_was(
     # given a valid file
     job = upload(county_admin, ledger_file())
     before = snapshot()
-    real_add = commit.people_services.membership_add
+    # members are written three at a time; the third chunk (rows 7 to 9) fails
+    real_chunk = commit.bulk.write_chunk
     calls = {"n": 0}
 
-    def failing_add(**kwargs):
+    def failing_chunk(state, chunk):
         calls["n"] += 1
-        if calls["n"] == 7:
+        if calls["n"] == 3:
             raise RuntimeError("disk full")
-        return real_add(**kwargs)
+        return real_chunk(state, chunk)
 
-    monkeypatch.setattr(commit.people_services, "membership_add", failing_add)
+    monkeypatch.setattr(commit.bulk, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(commit.bulk, "write_chunk", failing_chunk)
     # when the seventh membership fails
     with pytest.raises(RuntimeError):
         commit.import_job_commit(actor=county_admin, job=job)
