@@ -122,6 +122,12 @@ class Rule(models.Model):
         return f"{self.scheme.year} {self.code}"
 
 
+class ScoringQuarterQuerySet(models.QuerySet):
+    def computed(self):
+        """Quarters whose ranking has been computed at least once."""
+        return self.filter(computed_at__isnull=False)
+
+
 class ScoringQuarter(models.Model):
     """The state of one quarter's ranking: open (recomputed nightly) or finalised (frozen)."""
 
@@ -149,6 +155,8 @@ class ScoringQuarter(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = ScoringQuarterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scoring quarter")

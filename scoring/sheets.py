@@ -164,7 +164,7 @@ def detail_columns() -> list[Column]:
 def default_quarter() -> tuple[int, int]:
     """The latest computed quarter, else the current one."""
     latest = (
-        ScoringQuarter.objects.filter(computed_at__isnull=False)
+        ScoringQuarter.objects.computed()
         .order_by("-year", "-quarter")
         .values_list("year", "quarter")
         .first()

@@ -35,9 +35,7 @@ RECENT_QUARTERS = 8
 def _quarter_choices(kind: str, chosen: str) -> list[tuple[str, str]]:
     """(code, 2026年第三季度) pairs, newest first: the computed quarters for the ranking,
     else those and the recent quarters; the quarter already chosen (a link's) is kept."""
-    quarters = set(
-        ScoringQuarter.objects.filter(computed_at__isnull=False).values_list("year", "quarter")
-    )
+    quarters = set(ScoringQuarter.objects.computed().values_list("year", "quarter"))
     if kind != "ranking":
         current = quarter_of(timezone.localdate())
         quarters.update(shift_quarter(current, -back) for back in range(RECENT_QUARTERS))
@@ -49,9 +47,7 @@ def _quarter_choices(kind: str, chosen: str) -> list[tuple[str, str]]:
 
 def _year_choices(chosen: str) -> list[int]:
     """Years that have a computed quarter, and this year, newest first."""
-    years = set(
-        ScoringQuarter.objects.filter(computed_at__isnull=False).values_list("year", flat=True)
-    )
+    years = set(ScoringQuarter.objects.computed().values_list("year", flat=True))
     years.add(timezone.localdate().year)
     if chosen.isdigit():
         years.add(int(chosen))
