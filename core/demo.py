@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import random
+import time
 from dataclasses import dataclass, field
 
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 # Each app adds its seeder here, in dependency order. A seeder takes a DemoContext.
 SEEDERS = (
@@ -63,6 +67,8 @@ class DemoContext:
     made: dict = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
+    # Seconds each seeder took, by dotted path (logged; benchmarks read it).
+    timings: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -76,7 +82,10 @@ def seed(*, scale: str, seed: int, password: str) -> DemoContext:
     """Run every seeder in order with one shared context."""
     context = DemoContext(scale=scale, seed=seed, password=password)
     for path in SEEDERS:
+        start = time.perf_counter()
         import_string(path)(context)
+        context.timings[path] = time.perf_counter() - start
+        logger.info("seed_demo: %s took %.1f s", path, context.timings[path])
     return context
 
 

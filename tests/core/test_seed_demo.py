@@ -282,3 +282,14 @@ class TestCountyLedger:
         assert party.filter(party_status=Person.PartyStatus.PROBATIONARY).exists()
         assert not party.filter(party_relation_place="").exists()
         assert Person.objects.exclude(grid_role="").filter(grid_community__isnull=False).count()
+
+
+def test_each_seeder_is_timed_and_logged(db, caplog):
+    from core import demo
+
+    with caplog.at_level("INFO", logger="core.demo"):
+        context = demo.seed(scale="county", seed=2026, password="Registry-Demo-2026")
+
+    assert list(context.timings) == list(demo.SEEDERS)
+    assert all(seconds >= 0 for seconds in context.timings.values())
+    assert "seed_demo: activities.demo.seed_activities took" in caplog.text
