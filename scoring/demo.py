@@ -4,8 +4,10 @@ the running quarter (open)."""
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from orgs.models import Organization
-from party_branches.rules import format_quarter, shift_quarter
+from party_branches.rules import quarter_label, shift_quarter
 from scoring.models import QuarterAssessment, RankingRun
 from scoring.rules import ensure_scheme
 from scoring.services.runs import current_quarter, run_now
@@ -42,7 +44,6 @@ def seed_scores(context) -> None:
             trigger=RankingRun.Trigger.COMMAND,
             finalize=(year, quarter) != current,
         )
-    context.summary.append(
-        f"积分排名：{format_quarter(quarters[0])}–{format_quarter(current)} 共 "
-        f"{len(quarters)} 个季度（本季度每晚重算）"
-    )
+    with translation.override("zh-hans"):
+        first, last = quarter_label(quarters[0]), quarter_label(current)
+    context.summary.append(f"积分排名：{first}至{last}共 {len(quarters)} 个季度（本季度每晚重算）")

@@ -80,6 +80,9 @@ def test_demo_county_has_every_role_and_prints_the_logins(db):
     for username in ("admin", "township", "secretary", "official", "contact"):
         assert username in output
     assert "Registry-Demo-2026" in output
+    # Quarters in words, never "2026Q4".
+    assert "积分排名：" in output and "年第" in output
+    assert "Q" not in output.split("积分排名：")[1].splitlines()[0]
     for user in User.objects.all():
         user.full_clean()
 
