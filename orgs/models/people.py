@@ -17,14 +17,34 @@ class PersonQuerySet(ScopedQuerySet):
     community_lookup = "community"
 
     def _area_filter(self, scope):
+        # The people of an area as one set of ids (residents UNION members), which each index
+        # answers, rather than "resident OR EXISTS membership" checked person by person: at
+        # province scale on PostgreSQL a township's people list scanned ~800,000 people
+        # (0.76 s; 0.14 s with the union).
         memberships = Membership.objects.filter(person=OuterRef("pk"))
         if scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
-            return Q(community__township_id=scope.township_id) | Q(
-                Exists(memberships.filter(organization__community__township_id=scope.township_id))
+            return Q(
+                pk__in=Person.objects.filter(community__township_id=scope.township_id)
+                .order_by()
+                .values("pk")
+                .union(
+                    Membership.objects.filter(
+                        organization__community__township_id=scope.township_id
+                    )
+                    .order_by()
+                    .values("person_id")
+                )
             )
         if scope.role == Role.SECRETARY and scope.community_id:
-            return Q(community_id=scope.community_id) | Q(
-                Exists(memberships.filter(organization__community_id=scope.community_id))
+            return Q(
+                pk__in=Person.objects.filter(community_id=scope.community_id)
+                .order_by()
+                .values("pk")
+                .union(
+                    Membership.objects.filter(organization__community_id=scope.community_id)
+                    .order_by()
+                    .values("person_id")
+                )
             )
         if scope.role == Role.ORG_CONTACT and scope.organization_id:
             return Q(Exists(memberships.filter(organization_id=scope.organization_id)))

@@ -296,3 +296,21 @@ def test_each_seeder_is_timed_and_logged(db, caplog):
     assert list(context.timings) == list(demo.SEEDERS)
     assert all(seconds >= 0 for seconds in context.timings.values())
     assert "seed_demo: activities.demo.seed_activities took" in caplog.text
+
+
+@pytest.mark.parametrize("scale", ["county", "city"])
+def test_large_seeds_give_postgresql_the_new_rows_statistics(db, monkeypatch, scale):
+    """Autovacuum may be off or late: after millions of rows the planner needs ANALYZE."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import demo
+
+    monkeypatch.setattr(
+        demo, "seed", lambda **kwargs: demo.DemoContext(scale=scale, seed=1, password="x")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        seed("--scale", scale)
+
+    analyzed = any(query["sql"].strip() == "ANALYZE" for query in queries.captured_queries)
+    assert analyzed == (connection.vendor == "postgresql" and scale != "county")

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from areas.models import Township
 from core import demo
@@ -31,6 +31,12 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             context = demo.seed(scale=scale, seed=seed, password=password)
+        if connection.vendor == "postgresql" and scale != "county":
+            # Millions of rows were just loaded: give the planner their statistics now, rather
+            # than whenever autovacuum (off on some servers) gets to them. Without them a
+            # township's people list at province scale chose a scan of every person.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"已加载演示数据（规模 {scale}，种子 {seed}）："))
         for line in context.summary:
             self.stdout.write(f"  {line}")
