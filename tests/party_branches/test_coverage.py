@@ -129,7 +129,8 @@ def test_coverage_figures_match_an_independent_count_from_raw_rows(
 ):
     _build_county(county)
 
-    with django_assert_max_num_queries(1):
+    # The three sets (branches, instructors, formal members) and the organisations' rows.
+    with django_assert_max_num_queries(4):
         result = coverage(organizations_qs=Organization.objects.active(), on=ON)
 
     assert _page_counts(result) == _independent_counts(ON)
@@ -154,13 +155,27 @@ def test_coverage_for_township_staff_counts_only_their_township(county, township
 
 def test_each_figure_equals_the_list_its_filter_selects(county):
     # coverage() counts in Python; the coverage list filters with coverage_filter (SQL): the two
-    # encodings of each figure must agree.
-    from party_branches.selectors import COVERAGE_FIGURES, coverage_filter, with_coverage
+    # encodings of each figure must agree, and the page's per-row figures (with_coverage) too.
+    from party_branches.selectors import (
+        COVERAGE_FIGURES,
+        COVERAGE_TESTS,
+        coverage_filter,
+        with_coverage,
+    )
 
     _build_county(county)
     organizations = Organization.objects.active()
     total = coverage(organizations_qs=organizations, on=ON)["total"]
 
     for figure in COVERAGE_FIGURES:
-        listed = with_coverage(organizations, on=ON).filter(coverage_filter(figure)).count()
-        assert getattr(total, figure) == listed, figure
+        listed = organizations.filter(coverage_filter(figure, on=ON))
+        assert getattr(total, figure) == listed.count(), figure
+        annotated = with_coverage(organizations, on=ON).values_list(
+            "pk", "has_branch", "has_instructor", "formal_party_members"
+        )
+        by_row = {
+            pk
+            for pk, branch, instructor, formal in annotated
+            if COVERAGE_TESTS[figure](branch, instructor, formal)
+        }
+        assert set(listed.values_list("pk", flat=True)) == by_row, figure
