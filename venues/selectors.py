@@ -10,19 +10,12 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import (
-    DurationField,
-    ExpressionWrapper,
-    F,
-    Q,
-    QuerySet,
-    Sum,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.scoping import scope_for
+from rollups.models import RoomMonth
 from venues import rules
 from venues.models import Booking, Closure, OpeningHours, Room, ServiceCenter
 from venues.permissions import approvable_condition
@@ -298,56 +291,65 @@ def attendance_queue(*, user) -> QuerySet[Booking]:
 BOOKED_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.USED)
 
 
+def open_minutes_by_room(rooms, first: datetime.date, stop: datetime.date) -> dict[int, int]:
+    """{room id: minutes open from `first` up to `stop`} for (room id, centre id) pairs.
+
+    Three queries (opening hours, closures) whatever the number of rooms: a room is open when
+    its centre is, less the closures of the centre and of the room, so rooms sharing a set of
+    opening hours and closures (most rooms of a centre; many centres keep the same hours) share
+    one computation. Computing each of the province's 13,000 rooms day by day took 1.5 s.
+    """
+    rooms = list(rooms)
+    center_ids = {center_id for _room_id, center_id in rooms}
+    weekly = _weekly_hours(center_ids)
+    by_center: dict[int, list[Closure]] = defaultdict(list)
+    for closure in sorted(
+        _closures(center_ids, first, stop - datetime.timedelta(days=1)), key=lambda c: c.pk
+    ):
+        by_center[closure.center_id].append(closure)
+    memo: dict = {}
+    opened = {}
+    for room_id, center_id in rooms:
+        hours = weekly.get(center_id, {})
+        closures = [c for c in by_center.get(center_id, ()) if c.room_id in (None, room_id)]
+        key = (
+            tuple((day, tuple(ranges)) for day, ranges in sorted(hours.items())),
+            tuple((c.kind, c.starts_on, c.ends_on, c.opens, c.closes) for c in closures),
+        )
+        if key not in memo:
+            memo[key] = rules.open_minutes(first, stop, hours, closures)
+        opened[room_id] = memo[key]
+    return opened
+
+
 def utilisation(*, centers_qs, month: datetime.date) -> list[dict]:
     """Booked hours (confirmed and used) against open hours per room and centre for a month.
 
-    Booked time is summed by the database; open time comes from each centre's few
-    opening-hours and closure rows. Rows: one per room, then one per centre (room None).
+    Booked time comes from the rooms' monthly roll-ups (rollups.RoomMonth, kept by the booking
+    services); open time from each centre's opening-hours and closure rows. Rows: one per room,
+    then one per centre (room None). Six queries whatever the number of centres and rooms.
     """
     first, stop = rules.month_bounds(month)
-    month_start, month_stop = rules.at(first, datetime.time.min), rules.at(stop, datetime.time.min)
     centers = list(centers_qs.order_by("township__code", "name").select_related("township"))
     center_ids = [center.pk for center in centers]
-    duration = ExpressionWrapper(
-        F("bookings__end") - F("bookings__start"), output_field=DurationField()
-    )
-    rooms = (
-        Room.objects.filter(center_id__in=center_ids)
-        .annotate(
-            booked=Coalesce(
-                Sum(
-                    duration,
-                    filter=Q(
-                        bookings__status__in=BOOKED_STATUSES,
-                        bookings__start__gte=month_start,
-                        bookings__start__lt=month_stop,
-                    ),
-                ),
-                datetime.timedelta(0),
-                output_field=DurationField(),
-            )
+    rooms = list(Room.objects.filter(center_id__in=center_ids).order_by("center_id", "name"))
+    booked_seconds = dict(
+        RoomMonth.objects.filter(month=first, center_id__in=center_ids).values_list(
+            "room_id", "booked_seconds"
         )
-        .order_by("center_id", "name")
     )
-    weekly = _weekly_hours(center_ids)
-    closures = _closures(center_ids, first, stop - datetime.timedelta(days=1))
+    opened_by_room = open_minutes_by_room(
+        ((room.pk, room.center_id) for room in rooms), first, stop
+    )
     rooms_by_center: dict[int, list[Room]] = defaultdict(list)
     for room in rooms:
         rooms_by_center[room.center_id].append(room)
-    # Each room looks only at its centre's closures (a scan of every closure per room took
-    # 8 s for the province's 13,000 rooms).
-    closures_by_center: dict[int, list[Closure]] = defaultdict(list)
-    for closure in closures:
-        closures_by_center[closure.center_id].append(closure)
     rows = []
     for center in centers:
         center_booked = center_open = 0
-        center_weekly = weekly.get(center.pk, {})
         for room in rooms_by_center.get(center.pk, []):
-            booked = int(room.booked.total_seconds() // 60)
-            opened = rules.open_minutes(
-                first, stop, center_weekly, _closures_for(room, closures_by_center[center.pk])
-            )
+            booked = booked_seconds.get(room.pk, 0) // 60
+            opened = opened_by_room[room.pk]
             center_booked += booked
             center_open += opened
             rows.append(_utilisation_row(center, room, first, booked, opened))

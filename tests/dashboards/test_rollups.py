@@ -85,7 +85,11 @@ def raw_monthly(user, filters: OverviewFilters) -> dict:
 
 
 def raw_utilisation(user, filters: OverviewFilters) -> dict:
-    """The centres' utilisation from venues' own selector over the bookings."""
+    """The centres' utilisation summed from venues' room-by-room table.
+
+    Both read booked time from the rooms' roll-ups (tests/rollups checks those against the
+    bookings); this compares the overview's per-centre sums and open hours with the rooms'.
+    """
     centers = ServiceCenter.objects.visible_to(user)
     if filters.township_id:
         centers = centers.filter(township_id=filters.township_id)

@@ -2,13 +2,31 @@
 
 import random
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
+
+import pytest
 
 from orgs.models import Membership, Organization, Person
 from party_branches.models import Branch, InstructorAssignment
-from party_branches.selectors import coverage
-from tests.orgs.factories import CategoryFactory, MembershipFactory, OrganizationFactory
-from tests.party_branches.factories import InstructorFactory, make_branch, party_members
+from party_branches.selectors import (
+    COVERAGE_FIGURES,
+    COVERAGE_TESTS,
+    coverage,
+    coverage_filter,
+    with_coverage,
+)
+from tests.orgs.factories import (
+    CategoryFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PersonFactory,
+)
+from tests.party_branches.factories import (
+    InstructorFactory,
+    PartyMemberFactory,
+    make_branch,
+    party_members,
+)
 
 ON = date(2025, 6, 30)
 
@@ -129,7 +147,8 @@ def test_coverage_figures_match_an_independent_count_from_raw_rows(
 ):
     _build_county(county)
 
-    with django_assert_max_num_queries(1):
+    # The three sets (branches, instructors, formal members) and the organisations' rows.
+    with django_assert_max_num_queries(4):
         result = coverage(organizations_qs=Organization.objects.active(), on=ON)
 
     assert _page_counts(result) == _independent_counts(ON)
@@ -154,13 +173,104 @@ def test_coverage_for_township_staff_counts_only_their_township(county, township
 
 def test_each_figure_equals_the_list_its_filter_selects(county):
     # coverage() counts in Python; the coverage list filters with coverage_filter (SQL): the two
-    # encodings of each figure must agree.
-    from party_branches.selectors import COVERAGE_FIGURES, coverage_filter, with_coverage
-
+    # encodings of each figure must agree, and the page's per-row figures (with_coverage) too.
     _build_county(county)
     organizations = Organization.objects.active()
     total = coverage(organizations_qs=organizations, on=ON)["total"]
 
     for figure in COVERAGE_FIGURES:
-        listed = with_coverage(organizations, on=ON).filter(coverage_filter(figure)).count()
-        assert getattr(total, figure) == listed, figure
+        listed = organizations.filter(coverage_filter(figure, on=ON))
+        assert getattr(total, figure) == listed.count(), figure
+        annotated = with_coverage(organizations, on=ON).values_list(
+            "pk", "has_branch", "has_instructor", "formal_party_members"
+        )
+        by_row = {
+            pk
+            for pk, branch, instructor, formal in annotated
+            if COVERAGE_TESTS[figure](branch, instructor, formal)
+        }
+        assert set(listed.values_list("pk", flat=True)) == by_row, figure
+
+
+def _random_county(county, rng):
+    """Organisations with random branches, instructors and memberships around a year."""
+    organizations = [county.org_a1, county.org_a2, county.org_b1]
+    communities = [county.community_a1, county.community_a2, county.community_b1]
+    organizations += [OrganizationFactory(community=rng.choice(communities)) for _ in range(12)]
+    people = [
+        PartyMemberFactory(party_status=rng.choice(["full", "full", "full", "probationary"]))
+        for _ in range(12)
+    ]
+    people += [PersonFactory() for _ in range(3)]
+
+    def span():
+        start = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 365))
+        end = None if rng.random() < 0.5 else start + timedelta(days=rng.randrange(0, 200))
+        return start, end
+
+    for _ in range(8):
+        start, end = span()
+        make_branch(
+            rng.sample(organizations, rng.choice([1, 1, 2])),
+            formal=0,
+            established_on=start,
+            dissolved_on=end,
+            dissolution_reason="结束" if end else "",
+        )
+    for _ in range(10):
+        start, end = span()
+        InstructorFactory(organization=rng.choice(organizations), started_on=start, ended_on=end)
+    for organization in organizations:
+        for person in rng.sample(people, rng.randrange(0, 9)):
+            start, end = span()
+            MembershipFactory(
+                organization=organization, person=person, joined_on=start, left_on=end
+            )
+            if end and rng.random() < 0.3:
+                # the same person again later, possibly overlapping the first membership
+                MembershipFactory(
+                    organization=organization,
+                    person=person,
+                    joined_on=end - timedelta(days=rng.randrange(0, 30)),
+                    left_on=None,
+                )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_coverage_equals_the_raw_rows_on_random_days_of_random_records(county, seed):
+    # given random branches, instructors and memberships starting and ending over a year
+    rng = random.Random(seed)
+    _random_county(county, rng)
+    organizations = Organization.objects.active()
+    seen = defaultdict(int)
+
+    # the days a span starts or ends (where an off-by-one shows), and random days around them
+    edges = sorted(
+        {
+            *Branch.objects.values_list("established_on", flat=True),
+            *Branch.objects.exclude(dissolved_on=None).values_list("dissolved_on", flat=True),
+            *InstructorAssignment.objects.exclude(ended_on=None).values_list("ended_on", flat=True),
+            *Membership.objects.exclude(left_on=None).values_list("left_on", flat=True),
+        }
+    )
+    days = edges + [date(2024, 12, 1) + timedelta(days=rng.randrange(0, 620)) for _ in range(3)]
+    for on in days:
+        # when the coverage is counted on the day (before, within or after the spans)
+        result = coverage(organizations_qs=organizations, on=on)
+
+        # then every figure equals the raw rows' count, and each list equals its figure
+        assert _page_counts(result) == _independent_counts(on), on
+        annotated = with_coverage(organizations, on=on).values_list(
+            "pk", "has_branch", "has_instructor", "formal_party_members"
+        )
+        for figure in COVERAGE_FIGURES:
+            listed = set(
+                organizations.filter(coverage_filter(figure, on=on)).values_list("pk", flat=True)
+            )
+            assert len(listed) == getattr(result["total"], figure), (on, figure)
+            seen[figure] += len(listed)
+            assert listed == {pk for pk, *row in annotated if COVERAGE_TESTS[figure](*row)}, (
+                on,
+                figure,
+            )
+    assert seen["with_branch"] and seen["with_instructor"] and seen["eligible"]

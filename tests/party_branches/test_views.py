@@ -8,10 +8,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from orgs.models import Person
+from orgs.models import Organization, Person
 from party_branches import services
 from party_branches.models import Branch, Meeting, RequiredFrequency
 from party_branches.selectors import party_tab_context
+from tests.areas.factories import CommunityFactory
 from tests.orgs.factories import OrganizationFactory
 from tests.party_branches.factories import (
     InstructorFactory,
@@ -176,6 +177,33 @@ def test_compliance_board_and_coverage_take_bounded_queries(
     assert board.context["behind"] == 30
     assert cover.context["total"].with_branch == 30
     assert listed.context["page"].paginator.count == 30
+
+
+def test_coverage_pages_townships_under_the_total_of_all(
+    county, county_admin, client_as, django_assert_max_num_queries
+):
+    # given 30 more townships, each with an organisation with a branch
+    for _ in range(30):
+        community = CommunityFactory()
+        make_branch([OrganizationFactory(community=community)], established_on=date(2024, 1, 1))
+    client = client_as(county_admin)
+
+    with django_assert_max_num_queries(12):
+        first = client.get(reverse("party_branches:coverage"))
+    second = client.get(reverse("party_branches:coverage"), {"page": 2})
+
+    # then each page lists its townships and both show the total of every township
+    assert len(first.context["townships"]) == 25
+    assert len(second.context["townships"]) == first.context["page"].paginator.count - 25 > 0
+    for response in (first, second):
+        assert response.context["total"].with_branch == 30
+        assert response.context["total"].total == Organization.objects.active().count()
+    shown = {
+        entry["subtotal"].township_id
+        for response in (first, second)
+        for entry in response.context["townships"]
+    }
+    assert len(shown) == first.context["page"].paginator.count
 
 
 def test_coverage_list_narrows_to_township_and_category(county, county_admin, client_as):
