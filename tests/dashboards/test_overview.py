@@ -439,3 +439,45 @@ def test_count_charts_step_by_whole_numbers(county_admin, ledger, client_as):
         "precision: 0"
         in (Path(__file__).parents[2] / "dashboards/static/dashboards/overview.js").read_text()
     )
+
+
+def test_beyond_the_shown_rows_the_page_lists_the_largest_and_the_workbook_all(
+    county_admin, ledger, client_as, monkeypatch
+):
+    """A province-sized ledger has 1,400 townships and 4,620 centres: the page shows the first."""
+    from dashboards import views
+
+    for index in range(3):
+        ServiceCenterFactory(township=ledger.township_b, name=f"第{index}服务中心")
+    monkeypatch.setattr(views, "SHOWN_ROWS", 1)
+    client = client_as(county_admin)
+
+    response = client.get(reverse("dashboards:overview"))
+
+    html = response.content.decode()
+    figures = response.context["figures"]
+    shown = response.context["shown"]
+    by_township = figures["organizations"]["by_township"]
+    assert len(by_township) == 2  # the figures (and the cache) keep every row
+    # The one shown is the township with the most organisations, in the table and the chart.
+    largest = max(by_township, key=lambda row: row["count"])
+    assert shown["townships"] == [largest]
+    assert response.context["charts"]["township"]["labels"] == [str(largest["label"])]
+    assert "township-rows-shown" in html and "此处列出其中组织最多的 1 个" in html
+    assert (
+        len(shown["centres"]) == 1 < shown["centres_total"] == len(figures["utilisation"]["rows"])
+    )
+    assert "centre-rows-shown" in html
+    # The workbook lists every township.
+    workbook = load_workbook(BytesIO(client.get(reverse("dashboards:overview_xlsx")).content))
+    sheet = next(sheet for sheet in workbook.worksheets if sheet.title.startswith("按街道"))
+    names = {row[0] for row in sheet.iter_rows(values_only=True)}
+    assert {str(row["label"]) for row in by_township} <= names
+
+
+def test_within_the_shown_rows_every_township_shows_in_code_order(county_admin, ledger, client_as):
+    response = client_as(county_admin).get(reverse("dashboards:overview"))
+
+    shown = response.context["shown"]
+    assert shown["townships"] == response.context["figures"]["organizations"]["by_township"]
+    assert "township-rows-shown" not in response.content.decode()
