@@ -38,8 +38,11 @@ from accounts.roles import Role
 from accounts.scoping import scope_for
 from areas.models import Community, Township
 from orgs.filters import STATUS_ACTIVE, WATCH_CLEAR, WATCH_ZOMBIE
-from orgs.models import Membership, Organization
-from orgs.selectors.organizations import open_zombie_flag, suspected_zombie_condition
+from orgs.models import CreditListing, Membership, Organization
+from orgs.selectors.organizations import (
+    open_zombie_flag_set,
+    suspected_zombie_condition,
+)
 from party_branches import rules as quarters
 from party_branches.selectors import COVERAGE_FIGURES, coverage
 from rollups.models import ActivityMonth, MediationMonth, RoomMonth
@@ -129,7 +132,9 @@ def organization_figures(*, organizations, filters: OverviewFilters) -> dict:
     grouped = (
         organizations.order_by()
         .annotate(
-            zombie=ExpressionWrapper(suspected_zombie_condition(), output_field=BooleanField())
+            zombie=ExpressionWrapper(
+                suspected_zombie_condition(flag=open_zombie_flag_set()), output_field=BooleanField()
+            )
         )
         .values(
             "category_id",
@@ -552,17 +557,26 @@ def ranking_figures(*, user, filters: OverviewFilters) -> dict:
 
 
 def watch_figures(*, organizations, filters: OverviewFilters) -> dict:
-    """Organisations on the credit lists today and on the zombie watch, from one query."""
-    counts = (
-        organizations.with_credit_flags()
-        .annotate(flagged=open_zombie_flag())
-        .aggregate(
-            abnormal=Count("pk", filter=Q(on_abnormal_list=True)),
-            serious=Count("pk", filter=Q(on_serious_list=True)),
-            either=Count("pk", filter=Q(on_abnormal_list=True) | Q(on_serious_list=True)),
-            zombie=Count("pk", filter=suspected_zombie_condition(flagged="flagged")),
-            open_flags=Count("pk", filter=Q(flagged=True)),
-        )
+    """Organisations on the credit lists today and on the zombie watch, from one query.
+
+    Set conditions (`pk IN` the listings in force, the open flags), which the database answers
+    with one hashed subquery each: an EXISTS per organisation cost 0.66 s over the 20,000 of a
+    province-sized ledger.
+    """
+    listed = CreditListing.objects.active_on(timezone.localdate()).order_by()
+    abnormal = Q(
+        pk__in=listed.filter(list_kind=CreditListing.Kind.ABNORMAL).values("organization_id")
+    )
+    serious = Q(
+        pk__in=listed.filter(list_kind=CreditListing.Kind.SERIOUS).values("organization_id")
+    )
+    flagged = open_zombie_flag_set()
+    counts = organizations.aggregate(
+        abnormal=Count("pk", filter=abnormal),
+        serious=Count("pk", filter=serious),
+        either=Count("pk", filter=abnormal | serious),
+        zombie=Count("pk", filter=suspected_zombie_condition(flag=flagged)),
+        open_flags=Count("pk", filter=flagged),
     )
     township = filters.township_id
     return {

@@ -95,13 +95,28 @@ def open_zombie_flag() -> Exists:
     )
 
 
-def suspected_zombie_condition(*, flagged: str | None = None) -> Q:
+def open_zombie_flag_set() -> Q:
+    """Organisations with a zombie flag waiting for review, as one set condition.
+
+    `pk IN (…)`: to count over many organisations, where the database answers it with one
+    hashed subquery instead of an EXISTS per organisation.
+    """
+    return Q(
+        pk__in=ZombieFlag.objects.filter(state=ZombieFlag.State.OPEN)
+        .order_by()
+        .values("organization_id")
+    )
+
+
+def suspected_zombie_condition(*, flagged: str | None = None, flag: Q | None = None) -> Q:
     """The one definition of a suspected zombie (the list, the overview's status chart and watch
     figure): an active organisation marked so, or with a zombie flag waiting for review.
 
-    `flagged` names an annotation already holding `open_zombie_flag()` (for aggregates).
+    `flagged` names an annotation already holding `open_zombie_flag()` (for aggregates);
+    `flag` is another condition for the flag (`open_zombie_flag_set()`).
     """
-    flag = Q(**{flagged: True}) if flagged else Q(open_zombie_flag())
+    if flag is None:
+        flag = Q(**{flagged: True}) if flagged else Q(open_zombie_flag())
     return ~Q(status__in=GONE_STATUSES) & (Q(status=Organization.Status.SUSPECTED_ZOMBIE) | flag)
 
 
