@@ -7,6 +7,7 @@ primary keys in one query, then streams the rows with ``COPY … FROM STDIN``, w
 psycopg's C adapters write directly. The objects get their primary keys, as with
 ``bulk_create``. On other databases it is ``bulk_create`` itself (SQLite has no COPY, and its
 inserts are cheap). No signals, no ``save()``, no history: like ``bulk_create``.
+``insert_rows`` writes plain tuples the same way, for rows nobody needs as objects (audit rows).
 """
 
 from __future__ import annotations

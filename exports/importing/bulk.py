@@ -13,6 +13,13 @@ single-row path's, checked on the chunk:
   row and a ``membership.add`` audit row with the same ``changes``;
 - a resident already a current member of the organisation refuses the row.
 
+Only people and memberships are model instances (checked with ``clean_fields``, inserted by
+``core.bulk.copy_create``: COPY on PostgreSQL). Their "+" history rows are one
+``INSERT … SELECT`` from the rows just written (``core.history.write_history_rows``: the
+content ``bulk_create_with_history`` gives them), and the audit rows plain tuples
+(``core.bulk.insert_rows``). Between chunks the writer keeps keys only (the people it created,
+the memberships it added); a person named again by a later chunk is read again, locked.
+
 Call inside the commit's transaction: any refusal raises ``ValidationError`` naming the row
 through ``RowRefused`` and the caller rolls everything back.
 """
