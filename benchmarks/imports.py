@@ -25,8 +25,9 @@ Then, `--runs` times (default 5), interleaved so a busy neighbour slows each ali
   transaction (what the user waits for after clicking "import").
 
 Every write runs inside a transaction that is rolled back, floors included, so each run starts
-from the same ledger. Prints the medians, the ratios and the peak RSS, and writes
-`benchmarks/results/imports.md`.
+from the same ledger. Prints the medians, the ratios, the peak RSS of each step (Linux: the
+high-water mark is reset before the step; the highest of the runs, with the RSS the step
+started from) and of the process, and writes `benchmarks/results/imports.md`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import resource
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -213,6 +215,38 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _status_mb(key: str) -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(key):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def step_memory(function):
+    """Run `function`; return its result, the RSS before it and the peak RSS during it (MB).
+
+    Linux only: the peak ("VmHWM") is reset first through /proc/self/clear_refs, so it is the
+    step's own. Memory freed by earlier steps that Python keeps is in both figures.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        return function(), 0.0, 0.0
+    before = _status_mb("VmRSS:")
+    result = function()
+    return result, before, _status_mb("VmHWM:")
+
+
+def measured(memory: dict, key: str, function):
+    """Run a step; keep in `memory[key]` the (RSS before, peak) of its most hungry run."""
+    result, before, peak = step_memory(function)
+    if peak >= memory.get(key, (0.0, 0.0))[1]:
+        memory[key] = (before, peak)
+    return result
+
+
 def main() -> None:
     import os
 
@@ -239,16 +273,20 @@ def main() -> None:
         samples: dict[str, list[float]] = {
             key: [] for key in ("read", "preview", "insert", "write", "commit")
         }
+        memory: dict[str, tuple[float, float]] = {}  # step: (RSS before, peak during), MB
+
         for _ in range(args.runs):
             start = time.perf_counter()
-            assert read_floor(path) == rows + 1
+            assert measured(memory, "read", partial(read_floor, path)) == rows + 1
             samples["read"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            plan = preview(admin, path)
+            plan = measured(memory, "preview", partial(preview, admin, path))
             samples["preview"].append(time.perf_counter() - start)
-            samples["insert"].append(insert_floor(plan))
-            samples["write"].append(commit_write(admin, plan))
-            samples["commit"].append(commit_end_to_end(admin, job))
+            samples["insert"].append(measured(memory, "insert", partial(insert_floor, plan)))
+            samples["write"].append(measured(memory, "write", partial(commit_write, admin, plan)))
+            samples["commit"].append(
+                measured(memory, "commit", partial(commit_end_to_end, admin, job))
+            )
             print(rows, {key: f"{values[-1]:.2f}" for key, values in samples.items()}, flush=True)
         median = {key: statistics.median(values) for key, values in samples.items()}
         best = {key: min(values) for key, values in samples.items()}
@@ -275,11 +313,21 @@ def main() -> None:
                     f"{best[key]:.2f} s",
                     f"{median[key] / floors[key]:.2f}×",
                     f"{median[key] * 1000 / rows:.2f} ms",
+                    f"{memory[key][1]:.0f} MB (from {memory[key][0]:.0f})",
                 ]
             )
         print(f"{rows:,} rows: file {size_mb:.1f} MB, peak RSS so far {peak_mb():.0f} MB")
     markdown = markdown_table(
-        ["rows", "step", f"median of {args.runs}", "best", "vs its floor", "per row"], table
+        [
+            "rows",
+            "step",
+            f"median of {args.runs}",
+            "best",
+            "vs its floor",
+            "per row",
+            "peak RSS in the step",
+        ],
+        table,
     )
     header = (
         f"{datetime.datetime.now(tz=datetime.UTC):%Y-%m-%d %H:%M} UTC, {connection.vendor}, "

@@ -7,10 +7,12 @@ primary keys in one query, then streams the rows with ``COPY … FROM STDIN``, w
 psycopg's C adapters write directly. The objects get their primary keys, as with
 ``bulk_create``. On other databases it is ``bulk_create`` itself (SQLite has no COPY, and its
 inserts are cheap). No signals, no ``save()``, no history: like ``bulk_create``.
+``insert_rows`` writes plain tuples the same way, for rows nobody needs as objects (audit rows).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from django.db import connection, models
@@ -74,3 +76,49 @@ def _assign_primary_keys(model, objects: list) -> None:
         )
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = pk
+
+
+def insert_rows(model, field_names: list[str], rows: Iterable[tuple]) -> int:
+    """Insert plain rows (tuples of values for ``field_names``) without model instances.
+
+    COPY on PostgreSQL; elsewhere one prepared ``INSERT`` run for every row (``executemany``).
+    Values are as the fields hold them in Python; JSON values are encoded and date-times
+    adapted here, as ``bulk_create`` would. No defaults are applied and nothing is returned:
+    name every column that has no database default. Returns the number of rows.
+    """
+    meta = model._meta
+    fields = [meta.get_field(name) for name in field_names]
+    adapters = []
+    for field in fields:
+        if isinstance(field, models.JSONField):
+            adapters.append(lambda value, field=field: json.dumps(value, cls=field.encoder))
+        elif isinstance(field, models.DateTimeField) and connection.vendor != "postgresql":
+            adapters.append(connection.ops.adapt_datetimefield_value)
+        else:
+            adapters.append(None)
+    adapted = [(index, adapt) for index, adapt in enumerate(adapters) if adapt is not None]
+
+    def prepared(row):
+        values = list(row)
+        for index, adapt in adapted:
+            values[index] = adapt(values[index])
+        return values
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(prepared(row))
+                    count += 1
+            return count
+        batch = [prepared(row) for row in rows]
+        if batch:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                batch,
+            )
+        return len(batch)

@@ -9,6 +9,8 @@ gets the rows too.
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection
 from django.utils import timezone
 
@@ -69,3 +71,50 @@ def write_all_initial_history(*, when=None) -> dict[str, int]:
     return {
         model._meta.label: write_initial_history(model, when=when) for model in tracked_models()
     }
+
+
+def write_history_rows(model, pks, *, user=None, when=None, history_type: str = "+") -> int:
+    """Give the rows of ``model`` with these primary keys one history row each; return how many.
+
+    What django-simple-history's ``bulk_create_with_history`` writes for them (every tracked
+    field as the row holds it now, ``history_user``, ``history_date`` = ``when`` or now, no
+    change reason), but in one ``INSERT … SELECT`` from the rows themselves: no historical
+    instance is built in Python. Call after the rows are written, in the same transaction.
+    """
+    from django.conf import settings
+
+    pks = list(pks)
+    if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return 0
+    history_model = history_model_of(model)
+    when = when or timezone.now()
+    quote = connection.ops.quote_name
+    source_columns = {field.column for field in model._meta.concrete_fields}
+    copied = [
+        field.column
+        for field in history_model._meta.concrete_fields
+        if field.name not in HISTORY_FIELDS and field.column in source_columns
+    ]
+    user_column = history_model._meta.get_field("history_user").column
+    history_columns = ["history_type", "history_date", user_column, "history_change_reason"]
+    columns = ", ".join(quote(column) for column in [*copied, *history_columns])
+    selected = ", ".join(f"s.{quote(column)}" for column in copied)
+    pk = f"s.{quote(model._meta.pk.column)}"
+    # Only quoted table and column names are formatted in; every value is a parameter (the
+    # keys as one array on PostgreSQL, one JSON list on SQLite).
+    if connection.vendor == "postgresql":
+        among, keys = f"{pk} = ANY(%s::bigint[])", [pks]
+    elif connection.vendor == "sqlite":
+        among, keys = f"{pk} IN (SELECT value FROM json_each(%s))", [json.dumps(pks)]  # noqa: S608
+    else:
+        among, keys = f"{pk} IN ({', '.join(['%s'] * len(pks))})", pks
+    sql = (
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT {selected}, %s, %s, %s, NULL FROM {quote(model._meta.db_table)} s "
+        f"WHERE {among}"
+    )
+    user_pk = getattr(user, "pk", None) if user is not None and user.is_authenticated else None
+    params = [history_type, connection.ops.adapt_datetimefield_value(when), user_pk, *keys]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

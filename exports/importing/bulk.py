@@ -13,6 +13,13 @@ single-row path's, checked on the chunk:
   row and a ``membership.add`` audit row with the same ``changes``;
 - a resident already a current member of the organisation refuses the row.
 
+Only people and memberships are model instances (checked with ``clean_fields``, inserted by
+``core.bulk.copy_create``: COPY on PostgreSQL). Their "+" history rows are one
+``INSERT … SELECT`` from the rows just written (``core.history.write_history_rows``: the
+content ``bulk_create_with_history`` gives them), and the audit rows plain tuples
+(``core.bulk.insert_rows``). Between chunks the writer keeps keys only (the people it created,
+the memberships it added); a person named again by a later chunk is read again, locked.
+
 Call inside the commit's transaction: any refusal raises ``ValidationError`` naming the row
 through ``RowRefused`` and the caller rolls everything back.
 """
@@ -23,8 +30,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
+from core.bulk import copy_create, insert_rows
+from core.history import write_history_rows
 from core.models import AuditEvent
 from core.services import field_changes
 from core.text import match_key
@@ -50,13 +60,18 @@ class RowRefused(Exception):
 
 @dataclass
 class _State:
-    """What the import wrote so far, across chunks."""
+    """What the import wrote so far, across chunks: keys only, no model instances.
+
+    A person an earlier chunk created or updated is read again from the database by the
+    chunk that names them, so memory does not grow with the file.
+    """
 
     actor: object
-    people: dict[str, Person] = field(default_factory=dict)  # by ID number
-    members: set = field(default_factory=set)  # (organization pk, id(person)) of this import
-    # the people this import creates, by id(): kept alive here so that no id() is reused
-    created: dict = field(default_factory=dict)
+    when: object = None  # the chunk's history rows' date and audit rows' time
+    # the people this import created (their memberships are not "already recorded")
+    created: set[int] = field(default_factory=set)
+    # (organisation pk, ID number) of every membership this import added
+    members: set[tuple[int, str]] = field(default_factory=set)
     written: int = 0
 
 
@@ -85,6 +100,7 @@ def _person_data(member) -> dict:
 
 def write_chunk(state: _State, chunk: list) -> None:
     actor = state.actor
+    state.when = timezone.now()
     organizations = {_organization(m).pk: _organization(m) for m in chunk}
     editable = set(
         Organization.objects.editable_by(actor)
@@ -101,27 +117,18 @@ def write_chunk(state: _State, chunk: list) -> None:
         except ValidationError as error:
             raise RowRefused(member, error) from error
 
-    wanted = {
-        data["id_number"]
-        for data in map(_person_data, chunk)
-        if data.get("id_number") and data["id_number"] not in state.people
-    }
-    found = {
-        person.id_number: person
-        for person in Person.objects.select_for_update().filter(id_number__in=wanted)
-    }
-    for id_number, person in found.items():
-        while person.merged_into_id:
-            person = person.merged_into
-        state.people[id_number] = person
-    # people recorded before this import, named in this chunk: their current memberships
-    # (those this import adds are in state.members)
-    chunk_ids = {data.get("id_number") for data in map(_person_data, chunk)} - {None, ""}
-    stored_pks = {
-        state.people[id_number].pk
-        for id_number in chunk_ids
-        if id_number in state.people and id(state.people[id_number]) not in state.created
-    }
+    chunk_data = [_person_data(member) for member in chunk]
+    wanted = {data["id_number"] for data in chunk_data if data.get("id_number")}
+    # the chunk's people already in the ledger: recorded before, or written by an earlier chunk
+    people: dict[str, Person] = {}
+    for person in Person.objects.select_for_update().filter(id_number__in=wanted):
+        resolved = person
+        while resolved.merged_into_id:
+            resolved = resolved.merged_into
+        people[person.id_number] = resolved
+    # their current memberships recorded before this import (those it adds are in
+    # state.members)
+    stored_pks = {person.pk for person in people.values() if person.pk not in state.created}
     current = set(
         Membership.objects.current()
         .filter(organization__in=organizations, person__in=stored_pks)
@@ -131,11 +138,10 @@ def write_chunk(state: _State, chunk: list) -> None:
     new_people: list[Person] = []
     filled: dict[int, tuple[Person, dict]] = {}  # stored person's pk -> (person, changes)
     memberships: list[tuple[Membership, Person, Organization, bool]] = []
-    for member in chunk:
+    for member, data in zip(chunk, chunk_data, strict=True):
         organization = _organization(member)
-        data = _person_data(member)
         id_number = data.get("id_number")
-        person = state.people.get(id_number) if id_number else None
+        person = people.get(id_number) if id_number else None
         reused = person is not None
         try:
             if person is not None:
@@ -154,18 +160,15 @@ def write_chunk(state: _State, chunk: list) -> None:
                 person = Person(**data)
                 person.clean_fields(exclude=PERSON_FK_FIELDS)
                 new_people.append(person)
-                state.created[id(person)] = person
                 if id_number:
-                    state.people[id_number] = person
-            key = (organization.pk, id(person))
-            if key in state.members or (organization.pk, person.pk) in current:
-                raise ValidationError(
-                    {
-                        NON_FIELD_ERRORS: people_services.ALREADY_MEMBER_MESSAGE
-                        % {"name": person.name, "organization": organization.name}
-                    }
-                )
-            state.members.add(key)
+                    people[id_number] = person
+            if id_number:
+                key = (organization.pk, id_number)
+                if key in state.members or (organization.pk, person.pk) in current:
+                    raise _already_member(person, organization)
+                state.members.add(key)
+            elif (organization.pk, person.pk) in current:
+                raise _already_member(person, organization)
             membership = Membership(
                 organization=organization,
                 person=person,
@@ -178,24 +181,28 @@ def write_chunk(state: _State, chunk: list) -> None:
         memberships.append((membership, person, organization, reused))
 
     if new_people:
-        bulk_create_with_history(new_people, Person, default_user=actor)
-        _audit(actor, "person.create", [(p, p.name, {}) for p in new_people])
+        _create(Person, new_people)
+        write_history_rows(Person, [p.pk for p in new_people], user=actor, when=state.when)
+        _audit(state, "person.create", [(p, p.name, {}) for p in new_people])
+        state.created.update(p.pk for p in new_people)
     if filled:
         changed = [person for person, _changes in filled.values()]
         fields = sorted({name for _person, changes in filled.values() for name in changes})
         bulk_update_with_history(changed, Person, fields, default_user=actor)
         _audit(
-            actor,
+            state,
             "person.update",
             [
                 (person, person.name, people_services.masked_changes(changes))
                 for person, changes in filled.values()
             ],
         )
-    # bulk_create sets each membership's person_id from its (now saved) person
-    bulk_create_with_history([entry[0] for entry in memberships], Membership, default_user=actor)
+    written = [entry[0] for entry in memberships]
+    # the insert sets each membership's person_id from its (now saved) person
+    _create(Membership, written)
+    write_history_rows(Membership, [m.pk for m in written], user=actor, when=state.when)
     _audit(
-        actor,
+        state,
         "membership.add",
         [
             (
@@ -206,6 +213,20 @@ def write_chunk(state: _State, chunk: list) -> None:
             for membership, person, organization, reused in memberships
         ],
     )
+
+
+def _already_member(person: Person, organization: Organization) -> ValidationError:
+    return ValidationError(
+        {
+            NON_FIELD_ERRORS: people_services.ALREADY_MEMBER_MESSAGE
+            % {"name": person.name, "organization": organization.name}
+        }
+    )
+
+
+def _create(model, objects: list) -> None:
+    """Insert the objects and give them their primary keys (COPY on PostgreSQL)."""
+    copy_create(model, objects)
 
 
 def _check_name(actor, person: Person, data: dict) -> None:
@@ -237,19 +258,23 @@ def _fill_blanks(person: Person, data: dict) -> dict:
     return changes
 
 
-def _audit(actor, action: str, entries: list[tuple]) -> None:
+def _audit(state: _State, action: str, entries: list[tuple]) -> None:
     """One audit row per record, as core.services.audit_record writes them, in one insert."""
-    who = actor if actor is not None and actor.is_authenticated else None
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=who,
-                action=action,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                summary=summary[:500],
-                changes=changes or {},
+    actor = state.actor
+    who = actor.pk if actor is not None and actor.is_authenticated else None
+    insert_rows(
+        AuditEvent,
+        ["at", "actor", "action", "object_type", "object_id", "summary", "changes"],
+        (
+            (
+                state.when,
+                who,
+                action,
+                obj._meta.label_lower,
+                str(obj.pk),
+                summary[:500],
+                changes or {},
             )
             for obj, summary, changes in entries
-        ]
+        ),
     )

@@ -20,7 +20,7 @@ from core.enqueue import QUEUE_UNAVAILABLE, BrokerUnavailable, enqueue
 from core.services import audit_record
 from exports.importing import bulk, safety
 from exports.importing import rows as row_rules
-from exports.importing.reader import ReadRefused, read_workbook
+from exports.importing.reader import ReadRefused, WorkbookReader
 from exports.importing.rows import ACTION_CREATE, ACTION_UPDATE, Plan, RowError
 from exports.models import ImportJob
 from orgs.services import organizations as org_services
@@ -79,27 +79,30 @@ def _open(job: ImportJob):
 def build_plan(*, actor, stream, mapping: dict | None = None, progress=None):
     """Read and validate a workbook stream; return (sheets, plan).
 
-    `progress`, when given, is a `JobProgress` told the rows read, then the rows checked.
+    The rows are streamed through the checks (each row's cells become its plan values as it
+    is read; no row's cells are kept). `progress`, when given, is a `JobProgress` told the
+    rows read, then the rows checked.
     """
     try:
-        sheets, total = read_workbook(
+        with WorkbookReader(
             stream,
             mapping,
             decide=row_rules.column_decider(),
             progress=progress.read if progress else None,
-        )
+        ) as reading:
+            plan = row_rules.validate_sheets(
+                actor=actor,
+                sheets=reading,
+                progress=progress.checked if progress else None,
+                read_done=(lambda total: progress.read(total, done=True)) if progress else None,
+            )
     except ReadRefused as refused:
         plan = Plan(refused=True)
         plan.errors.append(RowError("", None, "", "", refused.message))
         return [], plan
     if progress is not None:
-        progress.read(total, done=True)
-    plan = row_rules.validate_sheets(
-        actor=actor, sheets=sheets, progress=progress.checked if progress else None
-    )
-    if progress is not None:
         progress.checked(plan.rows)
-    return sheets, plan
+    return reading.sheets, plan
 
 
 def _sheet_info(sheets) -> list[dict]:
@@ -108,7 +111,7 @@ def _sheet_info(sheets) -> list[dict]:
             "title": sheet.title,
             "kind": sheet.kind,
             "header_row": sheet.header_row,
-            "rows": len(sheet.rows),
+            "rows": sheet.row_count,
             "columns": sheet.columns,
         }
         for sheet in sheets

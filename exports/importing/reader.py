@@ -1,5 +1,13 @@
-"""Streaming the sheets of a checked workbook into raw rows, bounded while reading."""
+"""Streaming the sheets of a checked workbook into raw rows, bounded while reading.
 
+The rows are not kept: each sheet's rows are a generator the checks consume once, row by row,
+keeping only what the plan needs. A cell is openpyxl's read-only cell itself (its value and
+data type: formulas, errors and IDs typed as numbers are told apart by the checks). Only a sheet
+whose column meaning depends on its values (组织类型: categories or legal forms) is held in
+memory until the sheet is read, as plain (value, data type) pairs.
+"""
+
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -36,12 +44,12 @@ class ReadRefused(Exception):
         self.message = message
 
 
-@dataclass
+@dataclass(slots=True)
 class RawCell:
+    """A cell held until its sheet is read: its value and openpyxl's data type."""
+
     value: object
     data_type: str
-    letter: str
-    is_date: bool = False
 
 
 @dataclass
@@ -50,7 +58,9 @@ class Sheet:
     kind: str
     header_row: int  # as in Excel, 1-based
     columns: list[dict]  # {"letter", "header", "field"} ("" when not recognised)
-    rows: list[tuple[int, dict[str, RawCell]]] = field(default_factory=list)
+    # (row number, {field: cell}) pairs, read as they are consumed (once)
+    rows: Iterator = field(default=iter(()), repr=False)
+    row_count: int = 0  # the data rows read so far
 
     def letter_of(self, key: str) -> str:
         for column in self.columns:
@@ -144,95 +154,161 @@ def _assign_fields(kind, columns, mapping: dict, values_of, decide) -> None:
 PROGRESS_EVERY = 1000
 
 
-def read_workbook(
-    stream: BinaryIO, mapping: dict | None = None, decide=None, progress=None
-) -> tuple[list[Sheet], int]:
-    """Read every sheet with a recognised header row; return the sheets and the data-row count.
+class WorkbookReader:
+    """Read every sheet with a recognised header row, a row at a time.
+
+        with WorkbookReader(stream, mapping, decide, progress) as reading:
+            for sheet in reading:
+                for row_number, cells in sheet.rows:  # consume each sheet before the next
+                    ...
+        reading.sheets, reading.total
 
     Formulas are read as formulas (never evaluated, never their cached value), so validation
-    can refuse them. Raises ReadRefused past the row cap, while reading. `mapping` is
+    can refuse them. Raises ReadRefused past the row cap, while reading, and when the file or
+    a sheet cannot be parsed, or no sheet has recognisable headers. `mapping` is
     {sheet title: {column letter: field key or ""}} and overrides what was recognised;
     `decide(kind, header, values)` names the field an ambiguous column's values point to;
     `progress(rows)`, when given, is called with the data rows read so far, now and then.
     """
-    mapping = mapping or {}
-    limit = importing.max_rows()
-    try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on bad input
-        raise ReadRefused(str(UNREADABLE_MESSAGE)) from None
-    sheets: list[Sheet] = []
-    total = 0
-    try:
-        for worksheet in workbook.worksheets:
-            rows = worksheet.iter_rows(max_col=importing.max_columns())
-            head = []
-            for row in rows:
-                head.append(row)
-                if len(head) >= headers.HEADER_SCAN_ROWS:
-                    break
-            found = headers.recognise([_values(row) for row in head])
-            if found is None:
-                continue
-            kind, header_index, columns_found = found
-            sheet_mapping = mapping.get(worksheet.title, {})
-            columns = _column_list(kind, _values(head[header_index]), columns_found, sheet_mapping)
-            wanted = {index for index, _column in columns}
-            raw_rows: list[tuple[int, dict[int, RawCell]]] = []
-            blank_run = 0
-            row_number = header_index + 1
 
-            def remaining(buffered=head[header_index + 1 :], rest=rows):
-                yield from buffered
-                yield from rest
+    def __init__(self, stream: BinaryIO, mapping: dict | None = None, decide=None, progress=None):
+        self.mapping = mapping or {}
+        self.decide = decide
+        self.progress = progress
+        self.limit = importing.max_rows()
+        self.sheets: list[Sheet] = []
+        self.total = 0
+        try:
+            self.workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
+        except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on bad input
+            raise ReadRefused(str(UNREADABLE_MESSAGE)) from None
 
-            for row in remaining():
-                row_number += 1
-                if _is_blank(row):
-                    blank_run += 1
-                    if blank_run >= BLANK_RUN_LIMIT:
-                        break
-                    continue
-                blank_run = 0
-                total += 1
-                if progress is not None and total % PROGRESS_EVERY == 0:
-                    progress(total)
-                if total > limit:
-                    raise ReadRefused(
-                        str(TOO_MANY_ROWS_MESSAGE)
-                        % {"limit": limit, "row": row_number, "sheet": worksheet.title}
-                    )
-                cells = {}
-                for index, cell in enumerate(row):
-                    if index not in wanted:
-                        continue
-                    cells[index] = RawCell(
-                        value=cell.value,
-                        data_type=getattr(cell, "data_type", "n"),
-                        letter=get_column_letter(index + 1),
-                        is_date=bool(getattr(cell, "is_date", False)),
-                    )
-                raw_rows.append((row_number, cells))
+    def __enter__(self):
+        return self
 
-            def values_of(index, raw_rows=raw_rows):
-                return [cells[index].value for _n, cells in raw_rows if index in cells]
+    def __exit__(self, *exc_info):
+        self.close()
 
-            _assign_fields(kind, columns, sheet_mapping, values_of, decide)
-            fields = {index: column["field"] for index, column in columns if column["field"]}
-            sheet = Sheet(
-                worksheet.title, kind, header_index + 1, [column for _i, column in columns]
-            )
-            for number, cells in raw_rows:
-                sheet.rows.append(
-                    (number, {fields[i]: cell for i, cell in cells.items() if i in fields})
+    def close(self) -> None:
+        self.workbook.close()
+
+    def __iter__(self) -> Iterator[Sheet]:
+        for worksheet in self.workbook.worksheets:
+            try:
+                sheet = self._open_sheet(worksheet)
+            except ReadRefused:
+                raise
+            except Exception:  # noqa: BLE001 - a malformed sheet part fails in many ways
+                raise ReadRefused(str(UNREADABLE_MESSAGE)) from None
+            if sheet is not None:
+                self.sheets.append(sheet)
+                yield sheet
+        if not self.sheets:
+            raise ReadRefused(str(NO_SHEET_MESSAGE))
+
+    def _open_sheet(self, worksheet) -> Sheet | None:
+        rows = worksheet.iter_rows(max_col=importing.max_columns())
+        head = []
+        for row in rows:
+            head.append(row)
+            if len(head) >= headers.HEADER_SCAN_ROWS:
+                break
+        found = headers.recognise([_values(row) for row in head])
+        if found is None:
+            return None
+        kind, header_index, columns_found = found
+        sheet_mapping = self.mapping.get(worksheet.title, {})
+        columns = _column_list(kind, _values(head[header_index]), columns_found, sheet_mapping)
+        sheet = Sheet(worksheet.title, kind, header_index + 1, [column for _i, column in columns])
+        data_rows = self._data_rows(sheet, head[header_index + 1 :], rows)
+        pending = any(
+            headers.is_ambiguous(kind, column["header"])
+            and column["field"]
+            and not column.get("mapped")
+            and column["letter"] not in sheet_mapping
+            for _index, column in columns
+        )
+        if pending:
+            # the column's meaning depends on its values: hold the sheet's cells until read
+            wanted = [index for index, _column in columns]
+            held = [
+                (
+                    number,
+                    {i: RawCell(row[i].value, row[i].data_type) for i in wanted if i < len(row)},
                 )
-            sheets.append(sheet)
-    except ReadRefused:
-        raise
-    except Exception:  # noqa: BLE001 - a malformed sheet part fails in many ways
-        raise ReadRefused(str(UNREADABLE_MESSAGE)) from None
-    finally:
-        workbook.close()
-    if not sheets:
-        raise ReadRefused(str(NO_SHEET_MESSAGE))
-    return sheets, total
+                for number, row in data_rows
+            ]
+
+            def values_of(index):
+                return [cells[index].value for _n, cells in held if index in cells]
+
+            _assign_fields(kind, columns, sheet_mapping, values_of, self.decide)
+            sheet.rows = self._by_field(columns, iter(held), raw=False)
+        else:
+            _assign_fields(kind, columns, sheet_mapping, lambda index: [], None)
+            sheet.rows = self._by_field(columns, data_rows, raw=True)
+        sheet.columns = [column for _i, column in columns]
+        return sheet
+
+    def _data_rows(self, sheet: Sheet, buffered: list, rest) -> Iterator[tuple[int, tuple]]:
+        """(row number, openpyxl row) of every non-blank data row, counted against the cap."""
+        blank_run = 0
+        row_number = sheet.header_row
+
+        def remaining():
+            yield from buffered
+            yield from rest
+
+        for row in remaining():
+            row_number += 1
+            if _is_blank(row):
+                blank_run += 1
+                if blank_run >= BLANK_RUN_LIMIT:
+                    break
+                continue
+            blank_run = 0
+            self.total += 1
+            sheet.row_count += 1
+            if self.progress is not None and self.total % PROGRESS_EVERY == 0:
+                self.progress(self.total)
+            if self.total > self.limit:
+                raise ReadRefused(
+                    str(TOO_MANY_ROWS_MESSAGE)
+                    % {"limit": self.limit, "row": row_number, "sheet": sheet.title}
+                )
+            yield row_number, row
+
+    @staticmethod
+    def _by_field(columns, data_rows, raw: bool) -> Iterator[tuple[int, dict]]:
+        fields = [(index, column["field"]) for index, column in columns if column["field"]]
+        rows = iter(data_rows)
+        while True:
+            try:
+                number, row = next(rows)
+            except StopIteration:
+                return
+            except ReadRefused:
+                raise
+            except Exception:  # noqa: BLE001 - a malformed sheet part fails in many ways
+                raise ReadRefused(str(UNREADABLE_MESSAGE)) from None
+            if raw:
+                width = len(row)
+                yield number, {key: row[index] for index, key in fields if index < width}
+            else:
+                yield number, {key: row[index] for index, key in fields if index in row}
+
+
+def read_workbook(
+    stream: BinaryIO, mapping: dict | None = None, decide=None, progress=None
+) -> tuple[list[Sheet], int]:
+    """Read every sheet into lists of rows; return the sheets and the data-row count.
+
+    For small files and tests: the checks stream the rows through `WorkbookReader` instead.
+    """
+    with WorkbookReader(stream, mapping, decide, progress) as reading:
+        for sheet in reading:
+            sheet.rows = [
+                (number, {key: RawCell(cell.value, cell.data_type) for key, cell in cells.items()})
+                for number, cells in sheet.rows
+            ]
+    return reading.sheets, reading.total

@@ -244,7 +244,7 @@ class OrgRow:
     leader_id_number: str = ""  # the leader's checked ID number, when the sheet gives it
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberRow:
     sheet: str
     row: int
@@ -399,12 +399,17 @@ PROGRESS_EVERY = 1000
 
 
 class _Validator:
-    def __init__(self, actor, sheets: list[Sheet], today: date | None = None, progress=None):
+    def __init__(self, actor, sheets, today: date | None = None, progress=None, read_done=None):
         self.actor = actor
         self.progress = progress  # progress(rows checked so far), now and then
-        self.sheets = sheets
+        self.read_done = read_done  # read_done(rows read), once every row is read
+        self.source = sheets  # Sheet objects whose rows are read (streamed) once
+        self.sheets: list[Sheet] = []
         self.today = today or timezone.localdate()
         self.plan = Plan()
+        # where errors and warnings go now: the plan's, or a phase's kept for its turn
+        self._errors: list[RowError] = self.plan.errors
+        self._warnings: list[RowError] = self.plan.warnings
         self.areas = _Areas(actor)
         self.failed: set[tuple] = set()
         self.rows_failed: set[tuple] = set()
@@ -417,11 +422,11 @@ class _Validator:
         header = sheet.header_of(key) if key else ""
         self.failed.add((sheet.title, row, key))
         self.rows_failed.add((sheet.title, row))
-        self.plan.errors.append(RowError(sheet.title, row, letter, header, str(message)))
+        self._errors.append(RowError(sheet.title, row, letter, header, str(message)))
 
     def warning(self, sheet: Sheet, row: int, key: str, message) -> None:
         """A problem the import corrects by itself: shown in the preview, never blocking."""
-        self.plan.warnings.append(
+        self._warnings.append(
             RowError(sheet.title, row, sheet.letter_of(key), sheet.header_of(key), str(message))
         )
 
@@ -453,10 +458,22 @@ class _Validator:
     # --- entry point ---
 
     def run(self) -> Plan:
-        for sheet in self.sheets:
-            self.plan.rows += len(sheet.rows)
+        """Read every row once, keeping only its parsed values, then check them all.
+
+        Each row's cells are turned into values as the row is read (cell errors recorded);
+        the checks against the other rows and the ledger follow once every row is read. The
+        errors keep the order of a check sheet by sheet: missing columns, then organisations
+        (their cells, then their checks), then members (their cells, then their checks).
+        """
+        org_phase: tuple[list, list] = ([], [])  # errors, warnings
+        member_phase: tuple[list, list] = ([], [])
+        org_parsed: list[tuple] = []
+        member_parsed: list[tuple] = []
+        for sheet in self.source:
+            self.sheets.append(sheet)
             missing = [f for f in headers.required_fields(sheet.kind) if not sheet.letter_of(f.key)]
             self.missing[sheet.title] = {f.key for f in missing}
+            self._errors, self._warnings = self.plan.errors, self.plan.warnings
             for required in missing:
                 self.error(
                     sheet,
@@ -464,11 +481,28 @@ class _Validator:
                     "",
                     str(MISSING_COLUMN_MESSAGE) % {"sheet": sheet.title, "field": required.label},
                 )
-        # every row is checked even when others failed: one preview lists every error
-        org_sheets = [s for s in self.sheets if s.kind == headers.ORGANIZATIONS]
-        member_sheets = [s for s in self.sheets if s.kind == headers.MEMBERS]
-        self._organizations(org_sheets)
-        self._members(member_sheets)
+            # every row is checked even when others failed: one preview lists every error
+            if sheet.kind == headers.ORGANIZATIONS:
+                self._errors, self._warnings = org_phase
+                for row, cells in sheet.rows:
+                    self.plan.rows += 1
+                    data = self._org_data(sheet, row, cells)
+                    leader_id = data.pop("leader_id_number", "")
+                    org_parsed.append((sheet, row, data, leader_id))
+            else:
+                self._errors, self._warnings = member_phase
+                for row, cells in sheet.rows:
+                    self.plan.rows += 1
+                    member_parsed.append((sheet, row, self._member_data(sheet, row, cells)))
+        if self.read_done is not None:
+            self.read_done(self.plan.rows)
+        self._errors, self._warnings = self.plan.errors, self.plan.warnings
+        self.plan.errors.extend(org_phase[0])
+        self.plan.warnings.extend(org_phase[1])
+        self._organizations(org_parsed)
+        self.plan.errors.extend(member_phase[0])
+        self.plan.warnings.extend(member_phase[1])
+        self._members(member_parsed)
         return self.plan
 
     # --- organisations ---
@@ -482,13 +516,8 @@ class _Validator:
                 self.plan.refused = True
             return None
 
-    def _organizations(self, sheets: list[Sheet]) -> None:
-        parsed = []
-        for sheet in sheets:
-            for row, cells in sheet.rows:
-                data = self._org_data(sheet, row, cells)
-                leader_id = data.pop("leader_id_number", "")
-                parsed.append((sheet, row, data, leader_id))
+    def _organizations(self, parsed: list[tuple]) -> None:
+        """Check the organisation rows (sheet, row, data, leader's ID) read and parsed."""
         codes = {d["credit_code"] for _s, _r, d, _l in parsed if d.get("credit_code")}
         names = {d["name"] for _s, _r, d, _l in parsed if d.get("name")}
         existing = list(
@@ -696,7 +725,8 @@ class _Validator:
 
     # --- members (and leaders named in the organisations sheet) ---
 
-    def _members(self, sheets: list[Sheet]) -> None:
+    def _members(self, parsed: list[tuple]) -> None:
+        """Check the member rows (sheet, row, data) read and parsed, and the named leaders."""
         file_orgs_by_code = {}
         file_orgs_by_name: dict[str, list[OrgRow]] = {}
         for org_row in self.plan.organizations:
@@ -705,10 +735,6 @@ class _Validator:
             name = org_row.data.get("name") or (org_row.existing and org_row.existing.name)
             if name:
                 file_orgs_by_name.setdefault(name, []).append(org_row)
-        parsed = []
-        for sheet in sheets:
-            for row, cells in sheet.rows:
-                parsed.append((sheet, row, self._member_data(sheet, row, cells)))
         ref_names = {p[2]["org_name"] for p in parsed if p[2].get("org_name")}
         ref_codes = {p[2]["org_code"] for p in parsed if p[2].get("org_code")}
         ledger_orgs = list(
@@ -1027,7 +1053,12 @@ def _already_member(existing_person, person: dict, members_now: list) -> bool:
 
 
 def validate_sheets(
-    *, actor, sheets: list[Sheet], today: date | None = None, progress=None
+    *, actor, sheets, today: date | None = None, progress=None, read_done=None
 ) -> Plan:
-    """Check every row of the sheets against the rules and the ledger; return the plan."""
-    return _Validator(actor, sheets, today, progress).run()
+    """Check every row of the sheets against the rules and the ledger; return the plan.
+
+    `sheets` yields Sheet objects (a `WorkbookReader`, or a list) whose rows are read once,
+    as they come; `read_done(rows)` is called when every row is read, before the checks
+    across rows; `progress(rows)` as the rows are checked.
+    """
+    return _Validator(actor, sheets, today, progress, read_done).run()

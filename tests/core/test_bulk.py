@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from activities.models import Activity
-from core.bulk import copy_create
+from core.bulk import copy_create, insert_rows
 from core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 
@@ -65,3 +65,38 @@ def test_activities_with_decimals_dates_and_choices(county):
     assert stored.start == start
     assert stored.volunteer_hours == Decimal("12.50")
     assert stored.lead_organization_id == county.org_a1.pk
+
+
+def test_insert_rows_writes_plain_tuples_with_json_and_times(county):
+    # Given rows as tuples, one with an actor, JSON with Chinese text, one instant
+    actor = UserFactory()
+    at = timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 30))
+    rows = [
+        (
+            at,
+            actor.pk if index else None,
+            "demo.rows",
+            "orgs.person",
+            str(index),
+            f"张三{index}",
+            {"reused": bool(index), "role": "member", "person": index},
+        )
+        for index in range(3)
+    ]
+
+    # When they are inserted without model instances
+    count = insert_rows(
+        AuditEvent,
+        ["at", "actor", "action", "object_type", "object_id", "summary", "changes"],
+        iter(rows),
+    )
+
+    # Then the table holds each as given, with keys from the table's sequence
+    assert count == 3
+    stored = list(AuditEvent.objects.filter(action="demo.rows").order_by("object_id"))
+    assert [(e.at, e.actor_id, e.summary, e.changes) for e in stored] == [
+        (row[0], row[1], row[5], row[6]) for row in rows
+    ]
+    later = AuditEvent.objects.create(action="demo.after", object_type="x", object_id="1")
+    assert later.pk > max(e.pk for e in stored)
+    assert insert_rows(AuditEvent, ["action"], []) == 0

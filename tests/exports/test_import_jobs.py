@@ -23,6 +23,7 @@ from exports.importing import bulk, commit, reader
 from exports.importing import rows as row_rules
 from exports.models import ImportJob
 from orgs.models import Membership, Person
+from tests.clock import frozen_clock
 from tests.exports.test_imports import (
     MEMBER_HEADERS,
     ledger_file,
@@ -336,3 +337,49 @@ def test_a_dead_broker_fails_the_check_with_the_queue_message(county, county_adm
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.FAILED and job.action == ""
     assert job.error == "后台任务队列暂时不可用，请稍后再试"
+
+
+def test_history_rows_hold_the_record_as_written_by_the_importer_at_the_commit(
+    county, county_admin
+):
+    # given a file of two new members, committed at a known instant
+    moment = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
+    organization = OrganizationFactory(community=county.community_a1, name="幸福合唱团")
+    job = upload(county_admin, members_file(2, organization.name))
+    with frozen_clock(moment):
+        commit.import_job_commit(actor=county_admin, job=job)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTED
+    tracked = ["name", "gender", "id_number", "birth_date", "mobile", "community_id"]
+    for person in Person.objects.filter(memberships__organization=organization):
+        # then each record has exactly one "+" row, with every value as the record holds it
+        (row,) = person.history.all()
+        assert (row.history_type, row.history_user, row.history_change_reason) == (
+            "+",
+            county_admin,
+            None,
+        )
+        assert row.history_date == moment
+        assert [getattr(row, name) for name in tracked] == [
+            getattr(person, name) for name in tracked
+        ]
+        assert row.created_at == person.created_at == moment
+        membership = person.memberships.get()
+        (kept,) = membership.history.all()
+        assert (kept.history_type, kept.history_user, kept.history_date) == (
+            "+",
+            county_admin,
+            moment,
+        )
+        assert (kept.organization_id, kept.person_id, kept.role, kept.joined_on) == (
+            organization.pk,
+            person.pk,
+            membership.role,
+            membership.joined_on,
+        )
+        # and the audit rows are dated the commit too
+        events = AuditEvent.objects.filter(object_id__in=[str(person.pk), str(membership.pk)])
+        assert {(e.action, e.at, e.actor_id) for e in events} >= {
+            ("person.create", moment, county_admin.pk),
+            ("membership.add", moment, county_admin.pk),
+        }
