@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from accounts.scoping import scope_for
 from core.identifiers import (
-    birth_date_from_id,
-    gender_from_id,
+    birth_date_and_gender,
     validate_id_number,
     validate_mobile,
 )
@@ -177,8 +176,9 @@ def clean_person_data(data: dict[str, Any]) -> dict[str, Any]:
         except ValidationError as error:
             errors["id_number"] = error.messages
         else:
-            data["birth_date"] = birth_date_from_id(data["id_number"])
-            data["gender"] = GENDER_FROM_ID[gender_from_id(data["id_number"])]
+            born, gender = birth_date_and_gender(data["id_number"])
+            data["birth_date"] = born
+            data["gender"] = GENDER_FROM_ID[gender]
     elif "id_number" in data:
         data["id_number"] = ""
     if data.get("mobile"):

@@ -863,3 +863,12 @@ def test_validator_classes_deconstruct_for_migrations_and_compare_equal(
     assert hash(validator_class()) == hash(validator_class())
     others = {IdNumberValidator, CreditCodeValidator, MobileValidator} - {validator_class}
     assert all(validator_class() != other() for other in others)
+
+
+def test_birth_date_and_gender_read_a_validated_number_as_the_single_functions_do():
+    from core.identifiers import birth_date_and_gender, birth_date_from_id, gender_from_id
+
+    for number in ("11010519491231002X", "440524198001010013"):
+        valid = validate_id_number(number)
+        assert birth_date_and_gender(valid) == (birth_date_from_id(valid), gender_from_id(valid))
+    assert birth_date_and_gender("11010519491231002X") == (date(1949, 12, 31), "女")
