@@ -17,10 +17,11 @@ from core.identifiers import (
 )
 from core.text import clean_name
 from orgs.models import Membership, Organization, Person
+from orgs.models.people import TAIL_LENGTH, id_number_tail, mobile_tail
 from orgs.permissions import can_see_sensitive
 from orgs.selectors.organizations import record_history
 
-LAST_DIGITS = 4
+LAST_DIGITS = TAIL_LENGTH
 FULL_NUMBER_SEARCH_REFUSED = _(
     "You may not search by a full ID number; enter a name or the last 4 digits of the ID number."
 )
@@ -73,17 +74,22 @@ def person_search(queryset: QuerySet[Person], query: str, *, user) -> QuerySet[P
     if full_number_refusal(user=user, query=query):
         return queryset.none()
     condition = Q(name__icontains=query)
+    # The last digits compare equal to an indexed expression (Meta.indexes of Person): the same
+    # rows as ``endswith`` for a 4-character query, without reading every row.
+    tails = {}
     id_number = normalize_id_number(query)
     if len(id_number) == 18:
         condition |= Q(id_number=id_number)
     elif len(id_number) == LAST_DIGITS and (id_number[-1].isdigit() or id_number[-1] == "X"):
-        condition |= Q(id_number__endswith=id_number)
+        tails["id_number_tail"] = id_number_tail()
+        condition |= Q(id_number_tail=id_number)
     mobile = normalize_mobile(query)
     if len(mobile) == 11 and mobile.isdigit():
         condition |= Q(mobile=mobile)
     elif len(mobile) == LAST_DIGITS and mobile.isdigit():
-        condition |= Q(mobile__endswith=mobile)
-    return queryset.filter(condition)
+        tails["mobile_tail"] = mobile_tail()
+        condition |= Q(mobile_tail=mobile)
+    return queryset.alias(**tails).filter(condition)
 
 
 def person_memberships(*, user, person: Person) -> list[Membership]:
