@@ -56,7 +56,8 @@ def test_the_last_four_digits_compare_the_tail_expressions_not_a_suffix_scan(cou
         condition = str(reference.query).split(" WHERE ")[1]
         assert condition in where
     params = query.query.sql_with_params()[1]
-    assert "%5678%" in params  # the name fragment
+    name_fragment = "%555666777888%" if connection.vendor == "postgresql" else "%5678%"
+    assert name_fragment in params
     assert "%5678" not in params  # no suffix match (endswith) any more
 
 
@@ -77,6 +78,35 @@ def test_on_postgresql_a_name_or_tail_search_can_use_its_three_indexes(county, c
         # SQLite has no trigram index: the name fragment is read from the table.
         assert "person_name_trgm_idx" not in plan
     assert [person.name for person in query] == ["李秀英"]
+
+
+NAMES = ["李秀英", "秀李", "英秀李", "王小明", "小王", "王", "Anna Li", "ANNE", "秀秀英", "a%b"]
+
+
+@pytest.mark.parametrize(
+    "query", ["秀", "秀英", "李秀", "王", "小明", "an", "NN", "秀秀", "%", "a%b"]
+)
+def test_the_name_search_finds_exactly_the_names_holding_the_fragment(query, county, county_admin):
+    for name in NAMES:
+        PersonFactory(name=name)
+
+    found = person_search(Person.objects.all(), query, user=county_admin)
+
+    expected = [name for name in sorted(NAMES) if query.upper() in name.upper()]
+    assert [person.name for person in found] == expected
+
+
+@pytest.mark.parametrize("query", ["谢", "小明", "王小明"])
+def test_on_postgresql_name_fragments_of_any_length_use_the_trigram_index(
+    query, county, county_admin
+):
+    PersonFactory(name="王小明")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = person_search(Person.objects.all(), query, user=county_admin).explain()
+
+    assert ("person_name_trgm_idx" in plan) == (connection.vendor == "postgresql")
 
 
 # --- every write path leaves a person findable by their tails ---
