@@ -24,7 +24,12 @@ class CappedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         """The rows up to one past the cap."""
-        rows = self.object_list[: self.cap + 1]
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            # Which rows are counted does not change how many: unordered, the database stops
+            # at cap + 1 rows instead of sorting every match first.
+            rows = rows.order_by()
+        rows = rows[: self.cap + 1]
         if isinstance(rows, list | tuple):
             return len(rows)
         return rows.count()

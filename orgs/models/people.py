@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Func, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -8,6 +8,75 @@ from accounts.roles import Role
 from accounts.scoping import ScopedQuerySet
 from core.identifiers import IdNumberValidator, MobileValidator
 from core.masking import mask_id_number, mask_mobile
+
+# The search by the last digits of an ID number or mobile compares this many trailing characters,
+# through an index on the expression (no stored column, so no write path has to fill one).
+TAIL_LENGTH = 4
+
+
+class Tail(Func):
+    """The last ``length`` characters of a text column.
+
+    The length is written into the SQL, not passed as a parameter: SQLite uses an index on an
+    expression only for the very same SQL text, and a comparison sent as
+    ``SUBSTR(col, (? * ?), ?)`` would not match ``SUBSTR(col, (4 * -1), 4)`` (what Django's
+    ``Right`` gives).
+    """
+
+    arity = 1
+    output_field = models.CharField()
+
+    def __init__(self, expression, *, length: int, **extra):
+        if not isinstance(length, int) or length < 1:
+            raise ValueError("length must be a positive integer")
+        self.length = length
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="RIGHT",
+            template=f"%(function)s(%(expressions)s, {self.length})",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="SUBSTR",
+            template=f"%(function)s(%(expressions)s, -{self.length})",
+            **extra_context,
+        )
+
+
+class Tripled(Func):
+    """The text with every character written three times: ``王小明`` → ``王王王小小小明明明``.
+
+    pg_trgm indexes the three-character pieces of a text, so an index on the plain name cannot
+    serve a search for a 1 or 2 character fragment (a surname, a two-character given name), the
+    most common searches for Chinese names. Written three times, every fragment is at least
+    3 characters long, and ``tripled(name)`` contains ``tripled(fragment)`` exactly when the name
+    contains the fragment (a match out of step with the triples implies one in step). The GIN
+    index on this expression is created by migration 0005 (PostgreSQL only).
+    """
+
+    arity = 1
+    output_field = models.TextField()
+    template = "regexp_replace(%(expressions)s, '(.)', '\\1\\1\\1', 'g')"
+
+
+def tripled(text: str) -> str:
+    return "".join(character * 3 for character in text)
+
+
+def id_number_tail() -> Tail:
+    return Tail("id_number", length=TAIL_LENGTH)
+
+
+def mobile_tail() -> Tail:
+    return Tail("mobile", length=TAIL_LENGTH)
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -143,6 +212,10 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["name"]),
             models.Index(fields=["mobile"]),
+            # The search by the last 4 digits: an equality on these expressions, not a scan.
+            # (The trigram index of the name search is PostgreSQL-only: see migration 0005.)
+            models.Index(id_number_tail(), name="person_id_number_tail_idx"),
+            models.Index(mobile_tail(), name="person_mobile_tail_idx"),
             # The few residents holding a grid role (scoring counts them per organisation).
             models.Index(fields=["id"], condition=~Q(grid_role=""), name="person_grid_role_idx"),
         ]

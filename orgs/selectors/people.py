@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import (
@@ -17,10 +19,11 @@ from core.identifiers import (
 )
 from core.text import clean_name
 from orgs.models import Membership, Organization, Person
+from orgs.models.people import TAIL_LENGTH, Tripled, id_number_tail, mobile_tail, tripled
 from orgs.permissions import can_see_sensitive
 from orgs.selectors.organizations import record_history
 
-LAST_DIGITS = 4
+LAST_DIGITS = TAIL_LENGTH
 FULL_NUMBER_SEARCH_REFUSED = _(
     "You may not search by a full ID number; enter a name or the last 4 digits of the ID number."
 )
@@ -72,18 +75,33 @@ def person_search(queryset: QuerySet[Person], query: str, *, user) -> QuerySet[P
         return queryset
     if full_number_refusal(user=user, query=query):
         return queryset.none()
-    condition = Q(name__icontains=query)
+    expressions = {}
+    if connection.vendor == "postgresql":
+        # The same rows as name__icontains, through the trigram index on the tripled name
+        # (orgs.models.people.Tripled), which also serves 1 and 2 character fragments.
+        expressions["name_tripled"] = Tripled("name")
+        condition = Q(name_tripled__icontains=tripled(query))
+    else:
+        condition = Q(name__icontains=query)
+    # The last digits compare equal to an indexed expression (Meta.indexes of Person): the same
+    # rows as ``endswith`` for a 4-character query, without reading every row.
     id_number = normalize_id_number(query)
     if len(id_number) == 18:
         condition |= Q(id_number=id_number)
     elif len(id_number) == LAST_DIGITS and (id_number[-1].isdigit() or id_number[-1] == "X"):
-        condition |= Q(id_number__endswith=id_number)
+        expressions["id_number_tail"] = id_number_tail()
+        condition |= Q(id_number_tail=id_number)
     mobile = normalize_mobile(query)
     if len(mobile) == 11 and mobile.isdigit():
         condition |= Q(mobile=mobile)
     elif len(mobile) == LAST_DIGITS and mobile.isdigit():
-        condition |= Q(mobile__endswith=mobile)
-    return queryset.filter(condition)
+        expressions["mobile_tail"] = mobile_tail()
+        condition |= Q(mobile_tail=mobile)
+    # Sorted as the list is (name, pk), but on an expression the name index cannot walk: the
+    # planner would otherwise read that index in order and filter, expecting the matches to be
+    # spread along it, while a surname's are bunched in one place (9,400 names holding 谢: the
+    # walk read 590,000 rows first). The matches come from the indexes above, then are sorted.
+    return queryset.alias(**expressions).filter(condition).order_by(Concat("name", Value("")), "pk")
 
 
 def person_memberships(*, user, person: Person) -> list[Membership]:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import engines
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.paging import DEFAULT_CAP, paginate
 from orgs.forms.people import (
     MembershipAddForm,
     MembershipEndForm,
@@ -25,6 +25,8 @@ from orgs.selectors import people as selectors
 from orgs.services import people as services
 
 PAGE_SIZE = 25
+# A county holds hundreds of thousands of people: the list counts at most this many.
+COUNT_CAP = DEFAULT_CAP
 MERGE_CANDIDATES = 25
 
 
@@ -99,7 +101,7 @@ def _editable_membership(request, pk: int) -> Membership:
 def person_list(request):
     people = selectors.person_list(user=request.user)
     filterset = PersonFilter(request.GET or None, queryset=people, user=request.user)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(filterset.qs, PAGE_SIZE, request.GET.get("page"), cap=COUNT_CAP)
     template = "orgs/partials/_person_table.html" if request.htmx else "orgs/person_list.html"
     return render(
         request,
