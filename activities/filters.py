@@ -1,4 +1,7 @@
+import datetime
+
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, MediationCase, VerificationStatus
@@ -17,6 +20,11 @@ class _ScopedChoicesMixin:
                 if hasattr(field, "choices")
                 else "form-control form-control-sm",
             )
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    """The instant the local day begins."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
@@ -46,16 +54,19 @@ class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=VerificationStatus.choices, empty_label=_("Any status")
     )
+    # Dates of the local calendar compared as instants (start >= the first day's midnight, start <
+    # the midnight after the last day), so the (start, id) index serves them: `start__date`
+    # would convert every row's start to a local date first.
     date_from = django_filters.DateFilter(
         label=_("From"),
         field_name="start",
-        lookup_expr="date__gte",
+        method="filter_date_from",
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
         label=_("To"),
         field_name="start",
-        lookup_expr="date__lte",
+        method="filter_date_to",
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -81,6 +92,12 @@ class ActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
         self.filters["township"].queryset = Township.objects.visible_to(user).order_by("code")
         self._style()
         offer_communities_of_township(self.form.fields["community"], self.data.get("township"))
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(start__gte=_local_midnight(value))
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(start__lt=_local_midnight(value + datetime.timedelta(days=1)))
 
 
 class MediationFilter(_ScopedChoicesMixin, django_filters.FilterSet):

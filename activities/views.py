@@ -30,10 +30,13 @@ from activities.models import (
     MediationCase,
     VerificationStatus,
 )
+from core.paging import DEFAULT_CAP, paginate
 from orgs.models import Organization
 from venues.models import Booking
 
 PAGE_SIZE = 25
+# County-wide lists count at most this many rows (and say "more than" beyond it).
+LIST_CAP = DEFAULT_CAP
 
 
 def _error_text(error: ValidationError) -> str:
@@ -44,7 +47,7 @@ def activity_list(request):
     filterset = ActivityFilter(
         request.GET or None, queryset=selectors.activity_list(user=request.user), user=request.user
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(filterset.qs, PAGE_SIZE, request.GET.get("page"), cap=LIST_CAP)
     template = (
         "activities/partials/_activity_table.html"
         if request.htmx
@@ -271,7 +274,7 @@ def mediation_list(request):
     filterset = MediationFilter(
         request.GET or None, queryset=selectors.mediation_list(user=request.user), user=request.user
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(filterset.qs, PAGE_SIZE, request.GET.get("page"), cap=LIST_CAP)
     return render(
         request,
         "activities/mediation_list.html",
