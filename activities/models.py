@@ -165,6 +165,15 @@ class Activity(VerifiableRecord):
             models.Index(fields=["lead_organization", "start"]),
             models.Index(fields=["status", "start"]),
             models.Index(fields=["community_served", "start"]),
+            # The list's order (newest first) and the verification queue's (longest waiting
+            # first): a county-wide first page reads 25 index entries instead of sorting
+            # 2,000,000 activities (3.7 s at province scale).
+            models.Index(fields=["-start", "-id"], name="activity_list_order_idx"),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status="submitted"),
+                name="activity_queue_order_idx",
+            ),
             # Scoring aggregates a quarter's verified activities of every organisation: date
             # first, then organisation, with the figures it sums (an index-only scan on
             # PostgreSQL; SQLite ignores INCLUDE and keeps the partial index).
