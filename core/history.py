@@ -33,6 +33,16 @@ def history_model_of(model):
     return model.history.model
 
 
+def _copied_columns(model, history_model) -> list[str]:
+    """The history table's columns that copy a column of the tracked table."""
+    source_columns = {field.column for field in model._meta.concrete_fields}
+    return [
+        field.column
+        for field in history_model._meta.concrete_fields
+        if field.name not in HISTORY_FIELDS and field.column in source_columns
+    ]
+
+
 def write_initial_history(model, history_model=None, *, when=None) -> int:
     """Give every row of ``model`` that has no history row its initial "+" row; return how many.
 
@@ -44,12 +54,7 @@ def write_initial_history(model, history_model=None, *, when=None) -> int:
     history_model = history_model or history_model_of(model)
     when = when or timezone.now()
     quote = connection.ops.quote_name
-    source_columns = {field.column for field in model._meta.concrete_fields}
-    copied = [
-        field.column
-        for field in history_model._meta.concrete_fields
-        if field.name not in HISTORY_FIELDS and field.column in source_columns
-    ]
+    copied = _copied_columns(model, history_model)
     pk = quote(model._meta.pk.column)
     date = "COALESCE(s.{}, %s)".format(quote("created_at")) if "created_at" in copied else "%s"
     columns = ", ".join(quote(column) for column in copied)
@@ -89,12 +94,7 @@ def write_history_rows(model, pks, *, user=None, when=None, history_type: str = 
     history_model = history_model_of(model)
     when = when or timezone.now()
     quote = connection.ops.quote_name
-    source_columns = {field.column for field in model._meta.concrete_fields}
-    copied = [
-        field.column
-        for field in history_model._meta.concrete_fields
-        if field.name not in HISTORY_FIELDS and field.column in source_columns
-    ]
+    copied = _copied_columns(model, history_model)
     user_column = history_model._meta.get_field("history_user").column
     history_columns = ["history_type", "history_date", user_column, "history_change_reason"]
     columns = ", ".join(quote(column) for column in [*copied, *history_columns])
