@@ -169,19 +169,43 @@ def pytest_runtest_setup(item):
         root.addHandler(LOG_SCAN.handler)
 
 
+# Under pytest-xdist each worker process scans its own logs and sends its counts back to the
+# controller (xdist's workeroutput), which adds them up and fails the run on a leak.
+_WORKER_SCANS: list[dict] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    scan = getattr(node, "workeroutput", {}).get("log_scan")
+    if scan is not None:
+        _WORKER_SCANS.append(scan)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Fail the run when any log line of the whole suite holds a full ID number."""
     if _CLOCK is not None:
         _CLOCK.stop()
     leaked = LOG_SCAN.full_id_numbers()
+    lines = LOG_SCAN.stream.getvalue().count("\n")
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller reports
+        workeroutput["log_scan"] = {
+            "lines": lines,
+            "leaked": len(leaked),
+            "example": leaked[0][:3] if leaked else "",
+        }
+        return
+    for scan in _WORKER_SCANS:
+        lines += scan["lines"]
+        leaked += [scan["example"]] * scan["leaked"]
     if leaked:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         print(
             f"\nLOG LEAK: {len(leaked)} full ID number(s) reached the logs, e.g. {leaked[0][:3]}…"
         )
     else:
-        lines = LOG_SCAN.stream.getvalue().count("\n")
-        print(f"\nlog scan: {lines} log lines of the suite, no full ID number")
+        workers = f" in {len(_WORKER_SCANS)} workers" if _WORKER_SCANS else ""
+        print(f"\nlog scan: {lines} log lines of the suite{workers}, no full ID number")
 
 
 def pytest_collection_modifyitems(config, items):
