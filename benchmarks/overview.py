@@ -114,7 +114,7 @@ def measure_breakdown(runs: int) -> list[dict]:
             memberships=Membership.objects.visible_to(user), filters=filters
         ),
         "Party coverage": lambda: selectors.coverage_figures(
-            organizations=organizations, filters=filters
+            user=user, organizations=organizations, filters=filters
         ),
         "monthly (roll-ups)": lambda: selectors.monthly_figures(
             activity_months=selectors._rollups_in_view(ActivityMonth.objects.all(), user, None),

@@ -44,11 +44,12 @@ from orgs.selectors.organizations import (
     suspected_zombie_condition,
 )
 from party_branches import rules as quarters
-from party_branches.selectors import COVERAGE_FIGURES, coverage
+from party_branches.selectors import COVERAGE_FIGURES, coverage_totals
 from rollups.models import ActivityMonth, MediationMonth, RoomMonth
 from scoring.models import QuarterScore
 from venues import rules as venue_rules
-from venues.models import Closure, OpeningHours, Room, ServiceCenter
+from venues.models import Room, ServiceCenter
+from venues.selectors import open_minutes_by_room
 
 CACHE_VERSION = 1
 DEFAULT_CACHE_SECONDS = 60
@@ -233,10 +234,13 @@ COVERAGE_LABELS = {
 }
 
 
-def coverage_figures(*, organizations, filters: OverviewFilters) -> dict:
+def coverage_figures(*, user, organizations, filters: OverviewFilters) -> dict:
     """两个覆盖 today, from party_branches' one aggregate query."""
-    figures = coverage(organizations_qs=organizations.active(), on=timezone.localdate())
-    total = figures["total"]
+    total = coverage_totals(
+        organizations.active(),
+        on=timezone.localdate(),
+        narrow=filters.township_id is not None or not scope_for(user).county_wide,
+    )
     rows = [
         {
             "key": figure,
@@ -419,59 +423,17 @@ def _monthly_series(
 
 
 def _open_minutes_by_center(centers, first: datetime.date, stop: datetime.date) -> dict:
-    """Open minutes of the month summed over each centre's rooms (venues' utilisation rule).
-
-    A room is open when its centre is, less the closures of the centre and of the room: the
-    rooms of a centre without closures of their own share one figure, computed once per set of
-    opening hours and closures (most centres keep the same hours).
-    """
-    rooms = dict(
+    """Open minutes of the month summed over each centre's rooms (venues' utilisation rule)."""
+    rooms = list(
         Room.objects.filter(center__in=centers.values("pk"))
         .order_by()
-        .values("center_id")
-        .annotate(n=Count("pk"))
-        .values_list("center_id", "n")
+        .values_list("pk", "center_id")
     )
-    weekly: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for center_id, weekday, opens, closes in (
-        OpeningHours.objects.filter(center__in=centers.values("pk"))
-        .order_by("weekday", "opens")
-        .values_list("center_id", "weekday", "opens", "closes")
-    ):
-        weekly[center_id][weekday].append((opens, closes))
-    center_closures: dict[int, list] = defaultdict(list)
-    room_closures: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for closure in Closure.objects.filter(
-        center__in=centers.values("pk"),
-        starts_on__lte=stop - datetime.timedelta(days=1),
-        ends_on__gte=first,
-    ).order_by("pk"):
-        if closure.room_id is None:
-            center_closures[closure.center_id].append(closure)
-        else:
-            room_closures[closure.center_id][closure.room_id].append(closure)
-    memo: dict = {}
-
-    def opened(hours: dict, closures: list) -> int:
-        key = (
-            tuple((day, tuple(ranges)) for day, ranges in sorted(hours.items())),
-            tuple(
-                (c.kind, c.starts_on, c.ends_on, c.opens, c.closes)
-                for c in sorted(closures, key=lambda c: c.pk)
-            ),
-        )
-        if key not in memo:
-            memo[key] = venue_rules.open_minutes(first, stop, hours, closures)
-        return memo[key]
-
-    totals = {}
-    for center_id, count in rooms.items():
-        hours, shared = weekly.get(center_id, {}), center_closures.get(center_id, [])
-        own = room_closures.get(center_id, {})
-        totals[center_id] = (count - len(own)) * opened(hours, shared) + sum(
-            opened(hours, [*shared, *closures]) for closures in own.values()
-        )
-    return totals
+    by_room = open_minutes_by_room(rooms, first, stop, centers=centers.values("pk"))
+    totals: dict[int, int] = defaultdict(int)
+    for room_id, center_id in rooms:
+        totals[center_id] += by_room[room_id]
+    return dict(totals)
 
 
 CENTER_PK_MARK = 987654321
@@ -652,7 +614,7 @@ def compute_overview(*, user, filters: OverviewFilters) -> dict:
             ),
             filters=filters,
         ),
-        "coverage": coverage_figures(organizations=organizations, filters=filters),
+        "coverage": coverage_figures(user=user, organizations=organizations, filters=filters),
         "monthly": monthly_figures(
             activity_months=_rollups_in_view(ActivityMonth.objects.all(), user, township),
             mediation_months=_rollups_in_view(MediationMonth.objects.all(), user, township),

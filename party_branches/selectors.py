@@ -208,10 +208,10 @@ def _formal_memberships(on: date):
     ).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
 
 
-def _eligible_ids(on: date):
+def _eligible_ids(on: date, formal=None):
     """Ids of the organisations with MIN_FORMAL_MEMBERS or more formal Party members."""
     return (
-        _formal_memberships(on)
+        (_formal_memberships(on) if formal is None else formal)
         .order_by()
         .values("organization_id")
         .annotate(n=Count("person", distinct=True))
@@ -244,18 +244,25 @@ def with_coverage(organizations, *, on: date):
     )
 
 
-def coverage_filter(figure: str, *, on: date) -> Q:
+def coverage_filter(figure: str, *, on: date, within=None) -> Q:
     """The condition on organisations that picks those of a figure on the day.
 
     `pk IN (subquery)` conditions: PostgreSQL answers each with one hashed subquery over the
     links, assignments or memberships, where an EXISTS per organisation in an OR (covered) or a
     count per organisation (eligible) was evaluated row by row (2.2 s at province scale).
+    `within` (a queryset of organisation ids) narrows each subquery to those organisations, so
+    that a township's figures read its own links and memberships, not the county's.
     """
-    branch = Q(pk__in=_active_links(on).values("organization_id"))
-    instructor = Q(
-        pk__in=InstructorAssignment.objects.active(on).order_by().values("organization_id")
-    )
-    eligible = Q(pk__in=_eligible_ids(on))
+    links = _active_links(on)
+    assignments = InstructorAssignment.objects.active(on).order_by()
+    formal = _formal_memberships(on)
+    if within is not None:
+        links = links.filter(organization_id__in=within)
+        assignments = assignments.filter(organization_id__in=within)
+        formal = formal.filter(organization_id__in=within)
+    branch = Q(pk__in=links.values("organization_id"))
+    instructor = Q(pk__in=assignments.values("organization_id"))
+    eligible = Q(pk__in=_eligible_ids(on, formal))
     return {
         "total": Q(),
         "with_branch": branch,
@@ -296,6 +303,27 @@ def coverage_sets(organizations, *, on: date) -> tuple[set[int], set[int], dict[
         .values_list("organization_id", "n")
     )
     return with_branch, with_instructor, formal
+
+
+def coverage_totals(organizations, *, on: date, narrow: bool = False) -> CoverageRow:
+    """The figures of `coverage` for all the organisations together, in one aggregate query.
+
+    What a summary needs (the overview): the set conditions of `coverage_filter` counted by the
+    database, without reading every organisation's row into Python. `narrow` reads only these
+    organisations' links and memberships (a township's: 27 ms instead of 154 at province
+    scale); for a whole county one pass over all of them is cheaper.
+    """
+    within = organizations.order_by().values("pk") if narrow else None
+    conditions = {
+        figure: coverage_filter(figure, on=on, within=within) for figure in COVERAGE_FIGURES
+    }
+    counts = organizations.order_by().aggregate(
+        **{
+            figure: Count("pk", filter=None if figure == "total" else condition)
+            for figure, condition in conditions.items()
+        }
+    )
+    return CoverageRow(None, "", None, "", level="total", **counts)
 
 
 # The same conditions as coverage_filter, on one organisation's figures (has a branch, has an

@@ -31,7 +31,11 @@ class ActivityMonth(models.Model):
                 name="rollup_activity_month_key",
             )
         ]
-        indexes = [models.Index(fields=["month", "community_id"], name="rollup_activity_month_idx")]
+        # County-wide figures read months; a township's read its communities (one index each).
+        indexes = [
+            models.Index(fields=["month", "community_id"], name="rollup_activity_month_idx"),
+            models.Index(fields=["community_id", "month"], name="rollup_activity_comm_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id}/{self.community_id} {self.month:%Y-%m}"
@@ -55,7 +59,8 @@ class MediationMonth(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["month", "community_id"], name="rollup_mediation_month_idx")
+            models.Index(fields=["month", "community_id"], name="rollup_mediation_month_idx"),
+            models.Index(fields=["community_id", "month"], name="rollup_mediation_comm_idx"),
         ]
 
     def __str__(self) -> str:

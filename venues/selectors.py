@@ -29,8 +29,12 @@ WEEK_DAYS = 7
 def _weekly_hours(center_ids) -> dict[int, dict[int, list]]:
     """{center_id: {weekday: [(opens, closes), ...]}} in one query."""
     weekly: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for row in OpeningHours.objects.filter(center_id__in=center_ids).order_by("weekday", "opens"):
-        weekly[row.center_id][row.weekday].append((row.opens, row.closes))
+    for center_id, weekday, opens, closes in (
+        OpeningHours.objects.filter(center_id__in=center_ids)
+        .order_by("weekday", "opens")
+        .values_list("center_id", "weekday", "opens", "closes")
+    ):
+        weekly[center_id][weekday].append((opens, closes))
     return weekly
 
 
@@ -291,34 +295,56 @@ def attendance_queue(*, user) -> QuerySet[Booking]:
 BOOKED_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.USED)
 
 
-def open_minutes_by_room(rooms, first: datetime.date, stop: datetime.date) -> dict[int, int]:
+def open_minutes_by_room(
+    rooms, first: datetime.date, stop: datetime.date, *, centers=None
+) -> dict[int, int]:
     """{room id: minutes open from `first` up to `stop`} for (room id, centre id) pairs.
 
     Three queries (opening hours, closures) whatever the number of rooms: a room is open when
     its centre is, less the closures of the centre and of the room, so rooms sharing a set of
     opening hours and closures (most rooms of a centre; many centres keep the same hours) share
     one computation. Computing each of the province's 13,000 rooms day by day took 1.5 s.
+    `centers`, a queryset of the rooms' centres' ids, reads the hours and closures through a
+    subquery instead of a list of thousands of ids.
     """
     rooms = list(rooms)
-    center_ids = {center_id for _room_id, center_id in rooms}
+    center_ids = centers if centers is not None else {center_id for _room_id, center_id in rooms}
     weekly = _weekly_hours(center_ids)
-    by_center: dict[int, list[Closure]] = defaultdict(list)
+    shared: dict[int, list[Closure]] = defaultdict(list)
+    own: dict[int, list[Closure]] = defaultdict(list)
     for closure in sorted(
         _closures(center_ids, first, stop - datetime.timedelta(days=1)), key=lambda c: c.pk
     ):
-        by_center[closure.center_id].append(closure)
+        (shared[closure.center_id] if closure.room_id is None else own[closure.room_id]).append(
+            closure
+        )
+    hours_keys: dict[int, tuple] = {}
     memo: dict = {}
-    opened = {}
-    for room_id, center_id in rooms:
+
+    def minutes(center_id: int, closures: list[Closure]) -> int:
         hours = weekly.get(center_id, {})
-        closures = [c for c in by_center.get(center_id, ()) if c.room_id in (None, room_id)]
+        if center_id not in hours_keys:
+            hours_keys[center_id] = tuple(
+                (day, tuple(ranges)) for day, ranges in sorted(hours.items())
+            )
         key = (
-            tuple((day, tuple(ranges)) for day, ranges in sorted(hours.items())),
+            hours_keys[center_id],
             tuple((c.kind, c.starts_on, c.ends_on, c.opens, c.closes) for c in closures),
         )
         if key not in memo:
             memo[key] = rules.open_minutes(first, stop, hours, closures)
-        opened[room_id] = memo[key]
+        return memo[key]
+
+    by_center: dict[int, int] = {}  # the rooms without closures of their own share one figure
+    opened = {}
+    for room_id, center_id in rooms:
+        if room_id in own:
+            closures = sorted([*shared.get(center_id, ()), *own[room_id]], key=lambda c: c.pk)
+            opened[room_id] = minutes(center_id, closures)
+            continue
+        if center_id not in by_center:
+            by_center[center_id] = minutes(center_id, shared.get(center_id, []))
+        opened[room_id] = by_center[center_id]
     return opened
 
 

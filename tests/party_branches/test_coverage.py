@@ -13,6 +13,7 @@ from party_branches.selectors import (
     COVERAGE_TESTS,
     coverage,
     coverage_filter,
+    coverage_totals,
     with_coverage,
 )
 from tests.orgs.factories import (
@@ -190,6 +191,12 @@ def test_each_figure_equals_the_list_its_filter_selects(county):
             if COVERAGE_TESTS[figure](branch, instructor, formal)
         }
         assert set(listed.values_list("pk", flat=True)) == by_row, figure
+    # The overview's one aggregate query (coverage_totals) counts the same figures.
+    totals = coverage_totals(organizations, on=ON)
+    assert [getattr(totals, figure) for figure in COVERAGE_FIGURES] == [
+        getattr(total, figure) for figure in COVERAGE_FIGURES
+    ]
+    assert totals.covered_percent == total.covered_percent
 
 
 def _random_county(county, rng):
@@ -260,6 +267,9 @@ def test_coverage_equals_the_raw_rows_on_random_days_of_random_records(county, s
 
         # then every figure equals the raw rows' count, and each list equals its figure
         assert _page_counts(result) == _independent_counts(on), on
+        totals = coverage_totals(organizations, on=on)
+        for figure in COVERAGE_FIGURES:
+            assert getattr(totals, figure) == getattr(result["total"], figure), (on, figure)
         annotated = with_coverage(organizations, on=on).values_list(
             "pk", "has_branch", "has_instructor", "formal_party_members"
         )
