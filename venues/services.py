@@ -1,7 +1,8 @@
 """Every change to a booking: checked against the rules, saved and audited in one transaction.
 
 No two blocking (pending or confirmed) bookings of a room overlap, under any concurrency. The
-overlap check below runs first and names the conflicting slot; it is not the guarantee:
+overlap check below runs first and names the conflicting slot (a single booking on PostgreSQL
+skips it: the constraint's refusal is named the same way); it is not the guarantee:
 - PostgreSQL: the exclusion constraint "booking_no_overlap" (migration 0002) refuses the second
   of two concurrent inserts with SQLSTATE 23P01, which we turn into the same BookingConflict.
 - SQLite: every transaction is IMMEDIATE (settings), so writers queue for the write lock and
