@@ -236,12 +236,18 @@ def free_slots_for_rooms(
     closures = _closures(center_ids, day, day)
     busy_by_room = _busy_ranges([room.pk for room in rooms], day, day + datetime.timedelta(days=1))
     slots = {}
+    # Rooms with the same open hours that day and the same bookings (most often none) have the
+    # same slots: each distinct day is laid out once, and its rooms share the list.
+    laid_out: dict[tuple, list] = {}
     for room in rooms:
         hours = rules.day_hours(day, weekly.get(room.center_id, {}), _closures_for(room, closures))
-        open_ranges = [(rules.at(day, o), rules.at(day, c)) for o, c in hours.ranges]
-        busy = busy_by_room.get(room.pk, [])
-        free = rules.subtract(open_ranges, busy)
-        slots[room.pk] = rules.hour_slots(free, duration_minutes, not_before=now)
+        busy = tuple(sorted(busy_by_room.get(room.pk, ())))
+        key = (hours.ranges, busy)
+        if key not in laid_out:
+            open_ranges = [(rules.at(day, o), rules.at(day, c)) for o, c in hours.ranges]
+            free = rules.subtract(open_ranges, busy)
+            laid_out[key] = rules.hour_slots(free, duration_minutes, not_before=now)
+        slots[room.pk] = laid_out[key]
     return slots
 
 

@@ -411,6 +411,13 @@ def test_the_direct_serializers_answer_as_drf_fields_would(county, room):
             serializer, booking
         )
     assert len(bookings) == 2
+    # The list's plain rows (values_list) give the same answers as the model instances.
+    ordered = Booking.objects.order_by("start", "pk")
+    rows = ordered.values_list(*BookingSerializer.LISTED_VALUES, named=True)
+    assert BookingSerializer.listed(rows) == [
+        ModelSerializer.to_representation(BookingSerializer(), booking)
+        for booking in ordered.select_related("room__center", "organization")
+    ]
 
     context = {"free_slots": free_slots_for_rooms(rooms=[room], day=SATURDAY)}
     for slots_context in (context, {}):

@@ -79,11 +79,18 @@ class RoomSerializer(serializers.ModelSerializer):
         slots = self.context.get("free_slots")
         if slots is None:
             return None
-        # DateTimeField's own formatting, without a nested serializer per room and slot.
-        moment = _moments()
-        return [
-            {"start": moment(start), "end": moment(end)} for start, end in slots.get(room.pk, [])
-        ]
+        # DateTimeField's own formatting, without a nested serializer per room and slot; rooms
+        # that share a list of slots (selectors.free_slots_for_rooms) share its formatting.
+        formatted = self.context.setdefault("_formatted_slots", {})
+        room_slots = slots.get(room.pk, [])
+        # Keyed by the list's id, and the list kept alive beside its formatting so that id is
+        # not given to another list within the request.
+        kept = formatted.get(id(room_slots))
+        if kept is None:
+            moment = _moments()
+            shown = [{"start": moment(start), "end": moment(end)} for start, end in room_slots]
+            kept = formatted[id(room_slots)] = (room_slots, shown)
+        return kept[1]
 
     _kind_label = _Labels(Room.Kind.choices)
 
@@ -139,6 +146,55 @@ class BookingSerializer(serializers.ModelSerializer):
 
     _status_label = _Labels(Booking.Status.choices)
 
+    # The columns of a listed booking, in the order of the answer's fields (listed()).
+    LISTED_VALUES = (
+        "id",
+        "room_id",
+        "room__name",
+        "room__center_id",
+        "room__center__name",
+        "organization_id",
+        "organization__name",
+        "purpose",
+        "start",
+        "end",
+        "expected_attendance",
+        "status",
+        "series_id",
+        "cancel_reason",
+        "decision_reason",
+        "created_at",
+    )
+
+    @classmethod
+    def listed(cls, rows) -> list[dict]:
+        """What to_representation gives, from rows of values_list(*LISTED_VALUES, named=True)
+        (tests/venues/test_api_paging.py checks the list against ModelSerializer's answer)."""
+        moment = _moments()
+        label = cls._status_label
+        return [
+            {
+                "id": row.id,
+                "room": row.room_id,
+                "room_name": row.room__name,
+                "center": row.room__center_id,
+                "center_name": row.room__center__name,
+                "organization": row.organization_id,
+                "organization_name": row.organization__name,
+                "purpose": row.purpose,
+                "start": moment(row.start),
+                "end": moment(row.end),
+                "expected_attendance": row.expected_attendance,
+                "status": row.status,
+                "status_label": label(row.status),
+                "series": row.series_id,
+                "cancel_reason": row.cancel_reason,
+                "decision_reason": row.decision_reason,
+                "created_at": moment(row.created_at),
+            }
+            for row in rows
+        ]
+
     def to_representation(self, booking: Booking) -> dict:
         """The fields above, read directly: a page of 50 bookings without DRF's per-field
         walk (tests/venues/test_api_paging.py checks it against ModelSerializer's answer)."""
@@ -181,7 +237,9 @@ class BookingCreateSerializer(serializers.Serializer):
         user = getattr(request, "user", None)
         if user is not None:
             # Out-of-area ids answer like missing ones.
-            self.fields["room"].queryset = Room.objects.visible_to(user)
+            # The centre comes with the room: the booking service names it in its checks and
+            # the answer shows its name, without another query.
+            self.fields["room"].queryset = Room.objects.visible_to(user).select_related("center")
             self.fields["organization"].queryset = Organization.objects.visible_to(user)
 
 

@@ -199,13 +199,13 @@ class BookingCursorPagination(CursorPagination):
         if not self.has_next or not self.page:
             return None
         last = self.page[-1]
-        return self.encode_cursor(CursorKey(start=last.start, pk=last.pk, reverse=False))
+        return self.encode_cursor(CursorKey(start=last.start, pk=last.id, reverse=False))
 
     def get_previous_link(self):
         if not self.has_previous or not self.page:
             return None
         first = self.page[0]
-        return self.encode_cursor(CursorKey(start=first.start, pk=first.pk, reverse=True))
+        return self.encode_cursor(CursorKey(start=first.start, pk=first.id, reverse=True))
 
     def get_paginated_response(self, data):
         return Response(
@@ -370,15 +370,10 @@ class BookingViewSet(
     filterset_class = BookingFilter
     filter_backends = [filters.DjangoFilterBackend]
 
-    # The columns a listed booking shows (BookingSerializer): the organisation's and the
-    # room's other columns are not loaded for each row of a page.
-    LISTED_FIELDS = (
-        *(field.name for field in Booking._meta.concrete_fields),
-        "room__name",
-        "room__center_id",
-        "room__center__name",
-        "organization__name",
-    )
+    # The columns a listed booking shows (BookingSerializer.listed), read as plain rows: a
+    # page of 50 bookings builds no model instances for them, their rooms, centres and
+    # organisations.
+    LISTED_VALUES = BookingSerializer.LISTED_VALUES
 
     def get_queryset(self):
         return (
@@ -388,9 +383,11 @@ class BookingViewSet(
         )
 
     def list(self, request, *args, **kwargs):
-        bookings = self.filter_queryset(self.get_queryset()).only(*self.LISTED_FIELDS)
+        bookings = self.filter_queryset(self.get_queryset()).values_list(
+            *self.LISTED_VALUES, named=True
+        )
         page = self.paginate_queryset(bookings)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(BookingSerializer.listed(page))
 
     @extend_schema(
         summary="Book a room",
@@ -423,7 +420,8 @@ class BookingViewSet(
             return _conflict_response(conflict)
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
-        booking = self.get_queryset().get(pk=booking.pk)
+        # The new booking as saved, with the room (and its centre) and the organisation the
+        # request named: what re-reading it would give, without the query.
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
