@@ -4,6 +4,7 @@ Every ``validate_*`` function returns the normalised value or raises a ``Validat
 whose message (a module-level constant) tells the user in Chinese what to fix.
 """
 
+import operator
 import re
 from collections.abc import Callable
 from datetime import date
@@ -110,9 +111,8 @@ def id_number_check_char(first17: str) -> str:
     """Return the GB 11643 check character for the first 17 digits of an ID number."""
     if len(first17) != len(ID_NUMBER_WEIGHTS) or not (first17.isascii() and first17.isdigit()):
         raise ValueError("first17 must be exactly 17 ASCII digits")
-    total = sum(
-        int(digit) * weight for digit, weight in zip(first17, ID_NUMBER_WEIGHTS, strict=True)
-    )
+    # the lengths are equal (checked above); map() keeps the loop in C for an import's rows
+    total = sum(map(operator.mul, map(int, first17), ID_NUMBER_WEIGHTS))
     return ID_NUMBER_CHECK_CHARS[total % 11]
 
 

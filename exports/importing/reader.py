@@ -80,9 +80,13 @@ def _values(row) -> tuple:
 
 
 def _is_blank(row) -> bool:
-    return all(
-        value is None or (isinstance(value, str) and not value.strip()) for value in _values(row)
-    )
+    # stops at the first value: a data row is padded to the column cap with empty cells
+    for cell in row:
+        value = getattr(cell, "value", None)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        return False
+    return True
 
 
 def _header_text(value) -> str:

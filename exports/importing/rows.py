@@ -10,6 +10,7 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
@@ -588,7 +589,7 @@ class _Validator:
                     row,
                     cells,
                     key,
-                    lambda cell, c=choices: values.as_choice(cell, c, _allowed(c)),
+                    lambda cell, c=choices: values.as_choice(cell, c, partial(_allowed, c)),
                 )
         if "credit_code" in cells:
             code = self._cell_value(
@@ -762,9 +763,18 @@ class _Validator:
         self._people = people
         self._current = current
         checked = len(self.plan.organizations)
-        for sheet, row, data in parsed:
+        # looked up once per row: by code (the first in the list wins) and by name (all, in order)
+        ledger_by_code: dict[str, Organization] = {}
+        ledger_by_name: dict[str, list[Organization]] = {}
+        for organization in ledger_orgs:
+            ledger_by_code.setdefault(organization.credit_code, organization)
+            ledger_by_name.setdefault(organization.name, []).append(organization)
+        ledger = (ledger_by_code, ledger_by_name)
+        for index in range(len(parsed)):
+            sheet, row, data = parsed[index]
+            parsed[index] = None  # the row's own values stay in its MemberRow only
             self._member_row(
-                sheet, row, data, ledger_orgs, editable, file_orgs_by_code, file_orgs_by_name
+                sheet, row, data, ledger, editable, file_orgs_by_code, file_orgs_by_name
             )
             checked += 1
             if self.progress is not None and checked % PROGRESS_EVERY == 0:
@@ -796,11 +806,11 @@ class _Validator:
             self.error(sheet, row, name_key, message)
         return existing_person
 
-    def _member_row(self, sheet, row, data, ledger_orgs, editable, by_code, by_name) -> None:
+    def _member_row(self, sheet, row, data, ledger, editable, by_code, by_name) -> None:
         person = data["person"]
         id_number = "" if self.cell_failed(sheet, row, "id_number") else person.get("id_number", "")
         existing_person = self._check_person(sheet, row, person, id_number)
-        target = self._resolve_org(sheet, row, data, ledger_orgs, editable, by_code, by_name)
+        target = self._resolve_org(sheet, row, data, ledger, editable, by_code, by_name)
         if target is None:
             return
         member_key = (
@@ -906,14 +916,17 @@ class _Validator:
             member.action = ACTION_UNCHANGED
         self.plan.members.append(member)
 
-    def _resolve_org(self, sheet, row, data, ledger_orgs, editable, by_code, by_name):
-        """Return the OrgRow or Organization a member row refers to; None if unusable."""
+    def _resolve_org(self, sheet, row, data, ledger, editable, by_code, by_name):
+        """Return the OrgRow or Organization a member row refers to; None if unusable.
+
+        `ledger` is the ledger's organisations the rows name, as ({code: the first with it},
+        {name: [those with it, in order]}).
+        """
+        ledger_by_code, ledger_by_name = ledger
         code, name = data.get("org_code"), data.get("org_name")
         found = None
         if code:
-            found = by_code.get(code) or next(
-                (o for o in ledger_orgs if o.credit_code == code), None
-            )
+            found = by_code.get(code) or ledger_by_code.get(code)
             if found is None:
                 self.error(
                     sheet,
@@ -931,7 +944,7 @@ class _Validator:
                     return None
         elif name:
             in_file = by_name.get(name, [])
-            in_ledger = [o for o in ledger_orgs if o.name == name]
+            in_ledger = ledger_by_name.get(name, ())
             file_pks = {r.existing.pk for r in in_file if r.existing}
             candidates = [*in_file, *[o for o in in_ledger if o.pk not in file_pks]]
             if not candidates:
@@ -1004,9 +1017,13 @@ class _Validator:
                 person["community"] = self.areas.community(community_text, scoped=False)
             except values.CellProblem as problem:
                 self.error(sheet, row, "community", problem.message)
-        choice = lambda key, choices: self._cell_value(  # noqa: E731
-            sheet, row, cells, key, lambda cell: values.as_choice(cell, choices, _allowed(choices))
-        )
+
+        def choice(key, choices):
+            allowed = partial(_allowed, choices)  # built only for the error message
+            return self._cell_value(
+                sheet, row, cells, key, lambda cell: values.as_choice(cell, choices, allowed)
+            )
+
         gender = choice("gender", GENDER_CHOICES)
         political = choice("political_status", POLITICAL_CHOICES)
         if political in ("full", "probationary"):

@@ -35,6 +35,7 @@ _DATE_PATTERNS = (
     re.compile(r"(\d{4})(\d{2})(\d{2})"),
 )
 _SCIENTIFIC_RE = re.compile(r"\d+(\.\d+)?[eE]\+?\d+")
+_SPACE_RE = re.compile(r"\s")
 
 
 class CellProblem(Exception):
@@ -151,12 +152,18 @@ def as_mobile(cell) -> str:
     return as_text(cell)
 
 
-def as_choice(cell, choices: dict[str, str], allowed_label: str) -> str | None:
-    """Map the cell's text to a choice value (None when empty); refuse unknown values."""
+def as_choice(cell, choices: dict[str, str], allowed_label) -> str | None:
+    """Map the cell's text to a choice value (None when empty); refuse unknown values.
+
+    `allowed_label` is the text listing the choices, or a function returning it (called only
+    for the message, so that a valid cell does not build it).
+    """
     text = as_text(cell)
     if not text:
         return None
-    key = re.sub(r"\s", "", match_key(text)).upper()
+    key = _SPACE_RE.sub("", match_key(text)).upper()
     if key in choices:
         return choices[key]
+    if callable(allowed_label):
+        allowed_label = allowed_label()
     raise CellProblem(str(CHOICE_MESSAGE) % {"value": text[:30], "allowed": allowed_label})
