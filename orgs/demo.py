@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.roles import Role
 from areas.models import Community, Township
 from core.bulk import copy_create
+from core.demo import loading
 from core.identifiers import credit_code_check_char, id_number_check_char
 from orgs.models import (
     AnnualInspection,
@@ -729,8 +730,10 @@ def seed_organizations(context) -> None:
     writer = _LedgerWriter(context, _categories(), communities, today)
     slots = sum(plan.members * 1.05 for group in groups for plan in group.plans)
     writer.reuse = max(0.0, 1 - context.sizes["people"] / slots)
-    for run in _chunks(groups):
-        writer.write(run)
+    loaded = (Organization, Person, Membership, AnnualInspection, CreditListing, ZombieFlag)
+    with loading(context, *loaded):
+        for run in _chunks(groups):
+            writer.write(run)
     # The first is the 书画协会 of the first community, formed by a merge: the contact's group.
     context.made["organizations"] = writer.showcase
     context.made["demo_merges"] = [
