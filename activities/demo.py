@@ -34,6 +34,7 @@ from activities.models import (
     VerificationStatus,
 )
 from core.bulk import copy_create
+from core.demo import loading
 from orgs.models import Organization
 
 BATCH_SIZE = 2000
@@ -174,9 +175,10 @@ def seed_activities(context) -> None:
     created = rated = reached = 0
     chunk: list[Activity] = []
     if context.scale == "province" and connection.vendor == "postgresql":
-        created, reached, rated = _province_activities_in_sql(
-            context, organizations, showcase=showcase, verifier=verifier, now=now, today=today
-        )
+        with loading(context, Activity, Feedback):
+            created, reached, rated = _province_activities_in_sql(
+                context, organizations, showcase=showcase, verifier=verifier, now=now, today=today
+            )
 
     def flush():
         nonlocal created, rated, reached

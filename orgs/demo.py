@@ -18,7 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from areas.models import Community, Township
-from core.bulk import copy_create
+from core.bulk import copy_create, insert_rows
+from core.demo import loading
 from core.identifiers import credit_code_check_char, id_number_check_char
 from orgs.models import (
     AnnualInspection,
@@ -673,17 +674,21 @@ class _LedgerWriter:
         copy_create(Organization, chunk.organizations, batch_size=BATCH_SIZE)
         copy_create(Organization, chunk.merged, batch_size=BATCH_SIZE)
         copy_create(Person, chunk.people, batch_size=BATCH_SIZE)
-        copy_create(
+        # Plain rows: nobody needs the memberships as objects (a million at province scale).
+        insert_rows(
             Membership,
+            ["organization", "person", "role", "joined_on", "left_on", "left_reason"],
             (
-                Membership(
-                    organization_id=org.pk,
-                    person_id=ref if isinstance(ref, int) else ref.pk,
-                    **fields,
+                (
+                    org.pk,
+                    ref if isinstance(ref, int) else ref.pk,
+                    str(fields.get("role", Membership.Role.MEMBER)),
+                    fields["joined_on"],
+                    fields.get("left_on"),
+                    fields.get("left_reason", ""),
                 )
                 for org, ref, fields in chunk.memberships
             ),
-            batch_size=BATCH_SIZE,
         )
         copy_create(AnnualInspection, chunk.inspections, batch_size=BATCH_SIZE)
         copy_create(CreditListing, chunk.listings, batch_size=BATCH_SIZE)
@@ -729,8 +734,10 @@ def seed_organizations(context) -> None:
     writer = _LedgerWriter(context, _categories(), communities, today)
     slots = sum(plan.members * 1.05 for group in groups for plan in group.plans)
     writer.reuse = max(0.0, 1 - context.sizes["people"] / slots)
-    for run in _chunks(groups):
-        writer.write(run)
+    loaded = (Organization, Person, Membership, AnnualInspection, CreditListing, ZombieFlag)
+    with loading(context, *loaded):
+        for run in _chunks(groups):
+            writer.write(run)
     # The first is the 书画协会 of the first community, formed by a merge: the contact's group.
     context.made["organizations"] = writer.showcase
     context.made["demo_merges"] = [

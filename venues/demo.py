@@ -23,6 +23,7 @@ from accounts.models import User
 from accounts.roles import Role
 from areas.models import Community, Township
 from core.bulk import copy_create
+from core.demo import loading
 from orgs.models import Organization
 from venues import rules
 from venues.models import Booking, BookingSeries, Closure, OpeningHours, Room, ServiceCenter
@@ -560,19 +561,20 @@ def seed_venues(context) -> None:
     booker = _Booker(rng, today, now)
     plan = _Plan()
     taken: dict[int, dict[datetime.date, list]] = defaultdict(lambda: defaultdict(list))
-    _plan_series(booker, rooms, weekly_by_center, closures_by_center, first, last, plan, taken)
-    _plan_bookings(
-        booker,
-        rooms,
-        weekly_by_center,
-        closures_by_center,
-        first,
-        last,
-        DAILY_BOOKINGS[context.scale],
-        plan,
-        taken,
-    )
-    plan.flush()
+    with loading(context, Booking):
+        _plan_series(booker, rooms, weekly_by_center, closures_by_center, first, last, plan, taken)
+        _plan_bookings(
+            booker,
+            rooms,
+            weekly_by_center,
+            closures_by_center,
+            first,
+            last,
+            DAILY_BOOKINGS[context.scale],
+            plan,
+            taken,
+        )
+        plan.flush()
 
     statuses = plan.statuses
     township_centers = sum(1 for center in centers if center.kind == ServiceCenter.Kind.CENTER)

@@ -3,10 +3,12 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from activities.models import Activity
-from core.bulk import copy_create, insert_rows
+from core.bulk import copy_create, deferred_indexes, insert_rows
 from core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 
@@ -100,3 +102,72 @@ def test_insert_rows_writes_plain_tuples_with_json_and_times(county):
     later = AuditEvent.objects.create(action="demo.after", object_type="x", object_id="1")
     assert later.pk > max(e.pk for e in stored)
     assert insert_rows(AuditEvent, ["action"], []) == 0
+
+
+# COPY goes through psycopg's own cursor: its errors are not wrapped in Django's.
+try:
+    import psycopg
+
+    INTEGRITY_ERRORS = (IntegrityError, psycopg.IntegrityError)
+except ImportError:  # pragma: no cover
+    INTEGRITY_ERRORS = (IntegrityError,)
+
+
+def _indexes(table: str) -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        return dict(cursor.fetchall())
+
+
+def test_deferred_indexes_load_without_plain_indexes_and_rebuild_them(county):
+    # Given the activities table with its indexes
+    table = Activity._meta.db_table
+    before = _indexes(table) if connection.vendor == "postgresql" else {}
+    start = timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 30))
+
+    def activity(token):
+        return Activity(
+            lead_organization=county.org_a1,
+            community_served=county.community_a1,
+            kind=Activity.Kind.CULTURE_SPORTS,
+            title="广场舞展演",
+            start=start,
+            end=start + datetime.timedelta(hours=2),
+            feedback_token=token,
+        )
+
+    # When rows are loaded inside the block
+    with deferred_indexes(Activity):
+        during = _indexes(table) if connection.vendor == "postgresql" else {}
+        copy_create(Activity, [activity("t1"), activity("t2")])
+
+    # Then the rows are there, and the same indexes again, with the same definitions
+    assert Activity.objects.filter(feedback_token__in=["t1", "t2"]).count() == 2
+    if connection.vendor == "postgresql":
+        assert _indexes(table) == before
+        dropped = set(before) - set(during)
+        assert "activity_list_order_idx" in dropped  # a plain index was dropped meanwhile
+        assert f"{table}_pkey" in during  # keys, unique indexes and constraints stayed
+        assert any(name.endswith("feedback_token_key") for name in during)
+    # And uniqueness is still checked while the indexes are away
+    with pytest.raises(INTEGRITY_ERRORS), transaction.atomic(), deferred_indexes(Activity):
+        copy_create(Activity, [activity("t1")])
+
+
+def test_deferred_indexes_still_check_the_loaded_rows_foreign_keys(county):
+    # Given a row pointing at an organisation that does not exist
+    start = timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 30))
+    orphan = Activity(
+        lead_organization_id=987_654,
+        community_served=county.community_a1,
+        kind=Activity.Kind.CULTURE_SPORTS,
+        title="广场舞展演",
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+    )
+
+    # When it is loaded in the block, Then the foreign key fails (on leaving, on PostgreSQL)
+    with pytest.raises(INTEGRITY_ERRORS), transaction.atomic(), deferred_indexes(Activity):
+        copy_create(Activity, [orphan])
+        if connection.vendor != "postgresql":
+            connection.check_constraints()  # SQLite checks them when asked (at the commit)
