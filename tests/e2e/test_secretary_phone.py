@@ -216,10 +216,11 @@ def test_working_through_the_verification_queue(
         expect(row.locator("img")).to_have_count(3)
         verify = page.get_by_test_id(f"verify-activity-{empty.pk}")
     expect(page.locator(f"[data-testid=waited-{waited.pk}]:visible")).to_have_text("已等待 16 天")
-    # Thumbnails really load (served within scope).
-    assert page.evaluate(
-        "Array.from(document.images).filter(i => i.offsetParent).every(i => i.naturalWidth > 0)"
-    )
+    # Thumbnails really load (served within scope): once every shown image has finished
+    # loading (a refused or missing one finishes too, with no width), each has a width.
+    shown_images = "Array.from(document.images).filter(i => i.offsetParent)"
+    page.wait_for_function(f"{shown_images}.every(i => i.complete)")
+    assert page.evaluate(f"{shown_images}.every(i => i.naturalWidth > 0)")
     assert_no_horizontal_scroll(page)
     screenshot(f"secretary-verification-queue-{screen}")
 
