@@ -133,7 +133,7 @@ SELECT org_id, activities, ratings, total, RANK() OVER (ORDER BY total DESC) FRO
 def full_floor(year: int, quarter: int) -> None:
     from django.db import connection, transaction
 
-    from party_branches.rules import quarter_bounds
+    from core.quarters import quarter_bounds
     from scoring.services.compute import quarter_db_datetimes
 
     start, end = quarter_db_datetimes(year, quarter)
@@ -168,8 +168,8 @@ def naive(year: int, quarter: int) -> int:
     from django.db.models import Count, Sum
 
     from activities.models import Activity, Feedback, MediationCase
+    from core.quarters import quarter_bounds
     from orgs.models import AnnualInspection, CreditListing, Membership, Organization
-    from party_branches.rules import quarter_bounds
     from scoring.models import QuarterAssessment, QuarterScore
     from scoring.services.compute import quarter_db_datetimes
     from venues.models import Booking
@@ -252,8 +252,8 @@ def measure(args) -> dict:
 
     from activities.models import Activity, Feedback
     from areas.models import Township
+    from core.quarters import shift_quarter
     from orgs.models import Organization
-    from party_branches.rules import shift_quarter
     from scoring.models import ScoringQuarter
     from scoring.services.compute import compute_quarter
     from scoring.services.runs import current_quarter

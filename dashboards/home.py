@@ -11,11 +11,11 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.scoping import scope_for
 from activities.selectors import verification_queue
+from core import quarters
 from dashboards.selectors import link
 from exports.selectors import export_job_list
 from orgs.models import Organization
 from orgs.selectors.oversight import merge_list, zombie_flag_list
-from party_branches import rules as quarters
 from party_branches.compliance import branch_compliance
 from party_branches.models import Branch
 from scoring.gaps import organization_gaps

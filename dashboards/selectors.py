@@ -37,13 +37,13 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.scoping import scope_for
 from areas.models import Community, Township
+from core import quarters
 from orgs.filters import STATUS_ACTIVE, WATCH_CLEAR, WATCH_ZOMBIE
 from orgs.models import CreditListing, Membership, Organization
 from orgs.selectors.organizations import (
     open_zombie_flag_set,
     suspected_zombie_condition,
 )
-from party_branches import rules as quarters
 from party_branches.selectors import COVERAGE_FIGURES, coverage_totals
 from rollups.models import ActivityMonth, MediationMonth, RoomMonth
 from scoring.models import QuarterScore

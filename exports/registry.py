@@ -162,7 +162,7 @@ def parse_year(text: str | None, *, default: int) -> int:
 
 def parse_quarter_param(text: str | None):
     """A (year, quarter) from "2026Q3", or None when empty; a Chinese error when malformed."""
-    from party_branches.rules import parse_quarter
+    from core.quarters import parse_quarter
 
     text = (text or "").strip()
     if not text:

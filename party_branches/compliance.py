@@ -20,9 +20,10 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core import quarters
+from core.quarters import Quarter
 from party_branches import rules
 from party_branches.models import Branch, Meeting, MeetingKind, RequiredFrequency
-from party_branches.rules import Quarter
 
 
 @dataclass(frozen=True)
@@ -77,14 +78,14 @@ def _kind_order(frequency: RequiredFrequency) -> int:
 
 
 def _as_of(quarter: Quarter, today: date | None) -> date:
-    return min(rules.quarter_bounds(quarter)[1], today or timezone.localdate())
+    return min(quarters.quarter_bounds(quarter)[1], today or timezone.localdate())
 
 
 def branch_compliance(
     *, branches_qs, quarter: Quarter, today: date | None = None
 ) -> list[BranchCompliance]:
     """Rows for each branch active in the quarter: required, held, missing; behind first."""
-    start, _end = rules.quarter_bounds(quarter)
+    start, _end = quarters.quarter_bounds(quarter)
     as_of = _as_of(quarter, today)
     if as_of < start:
         return []
@@ -126,7 +127,7 @@ def branch_compliance(
 
 def _meetings_held(branch_ids: list[int], *, quarter: Quarter, as_of: date) -> dict:
     """{(branch id, kind): {"in_quarter": n, "in_year": n}} up to as_of, in one query."""
-    start, _end = rules.quarter_bounds(quarter)
+    start, _end = quarters.quarter_bounds(quarter)
     counts = (
         Meeting.objects.filter(
             branch__in=branch_ids, held_on__gte=date(quarter[0], 1, 1), held_on__lte=as_of
@@ -151,7 +152,7 @@ def compliant_branch_ids(*, branches_qs, quarter: Quarter, today: date | None = 
     The same rule as `branch_compliance(...)[i].fully_compliant` (every kind held at least as
     often as required), on plain values: scoring asks it for every branch of the province.
     """
-    start, _end = rules.quarter_bounds(quarter)
+    start, _end = quarters.quarter_bounds(quarter)
     as_of = _as_of(quarter, today)
     if as_of < start:
         return set()

@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import quarters
 from orgs.models import Membership, Organization, Person
 from party_branches import rules
 from party_branches.compliance import branch_compliance
@@ -92,7 +93,7 @@ def branch_detail_context(*, user, branch: Branch, today: date | None = None) ->
         .annotate(attendee_count=Count("attendees", distinct=True))
         .order_by("-held_on", "-pk")[:50]
     )
-    quarter = rules.quarter_of(today)
+    quarter = quarters.quarter_of(today)
     rows = branch_compliance(
         branches_qs=Branch.objects.filter(pk=branch.pk), quarter=quarter, today=today
     )
@@ -106,7 +107,7 @@ def branch_detail_context(*, user, branch: Branch, today: date | None = None) ->
         "formal_count": sum(1 for member in current if member.is_formal),
         "meetings": meetings,
         "quarter": quarter,
-        "quarter_label": rules.format_quarter(quarter),
+        "quarter_label": quarters.format_quarter(quarter),
         "compliance": rows[0] if rows else None,
         "can_edit": editable and branch.is_active,
         "can_record": can_record_meetings(user, branch) and branch.is_active,

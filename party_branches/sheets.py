@@ -7,6 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from core.quarters import format_quarter, quarter_bounds
 from exports.registry import (
     CHUNK_SIZE,
     Ledger,
@@ -17,7 +18,6 @@ from exports.registry import (
 from exports.xlsx import DATE, DATETIME, INTEGER, Column, Sheet
 from party_branches.filters import BranchFilter
 from party_branches.models import Branch, Formation, Meeting, MeetingKind
-from party_branches.rules import format_quarter, quarter_bounds
 from party_branches.selectors import branch_list
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import scope_for
 from areas.models import Township
+from core import quarters
 from orgs.models import Category, Organization, Person
 from orgs.services.oversight import in_ledger_language
 from party_branches import rules, selectors, services
@@ -405,8 +406,8 @@ def instructor_end(request, pk: int):
 def compliance_board(request):
     """Each branch's organisational life in a quarter, the branches behind first."""
     today = timezone.localdate()
-    current = rules.quarter_of(today)
-    quarter = rules.parse_quarter(request.GET.get("quarter")) or current
+    current = quarters.quarter_of(today)
+    quarter = quarters.parse_quarter(request.GET.get("quarter")) or current
     if quarter > current:
         quarter = current
     branches = Branch.objects.visible_to(request.user)
@@ -416,15 +417,15 @@ def compliance_board(request):
     rows = branch_compliance(branches_qs=branches, quarter=quarter, today=today)
     page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     kinds = [item.label for item in rows[0].items] if rows else []
-    quarters = [rules.shift_quarter(current, -offset) for offset in range(BOARD_QUARTERS)]
+    offered = [quarters.shift_quarter(current, -offset) for offset in range(BOARD_QUARTERS)]
     return render(
         request,
         "party_branches/compliance_board.html",
         {
             "page": page,
             "kinds": kinds,
-            "quarter": rules.format_quarter(quarter),
-            "quarters": [rules.format_quarter(q) for q in quarters],
+            "quarter": quarters.format_quarter(quarter),
+            "quarters": [quarters.format_quarter(q) for q in offered],
             "behind": sum(1 for row in rows if row.behind),
             "total": len(rows),
             "townships": Township.objects.visible_to(request.user).order_by("code"),

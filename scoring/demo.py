@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.utils import translation
 
+from core.quarters import quarter_label, shift_quarter
 from orgs.models import Organization
-from party_branches.rules import quarter_label, shift_quarter
 from scoring.models import QuarterAssessment, RankingRun
 from scoring.rules import ensure_scheme
 from scoring.services.runs import current_quarter, run_now

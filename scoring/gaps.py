@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from activities.models import Activity, Feedback, VerificationStatus
+from core import quarters
 from orgs import rules as credit_rules
 from orgs.models import AnnualInspection, CreditListing, Organization
-from party_branches import rules as quarters
 from party_branches.compliance import branch_compliance
 from party_branches.models import Branch, InstructorAssignment
 from scoring.models import Scheme

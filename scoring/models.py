@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from accounts.scoping import ScopedQuerySet, scope_for
-from party_branches.rules import quarter_label
+from core.quarters import quarter_label
 
 
 class Indicator(models.TextChoices):

@@ -12,8 +12,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.quarters import Quarter, quarter_of, shift_quarter
 from orgs.models import Organization
-from party_branches.rules import Quarter, quarter_of, shift_quarter
 from scoring.explain import not_ranked_reason
 from scoring.models import QuarterAssessment, QuarterScore, RankingRun, ScoringQuarter
 

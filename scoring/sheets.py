@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from areas.models import Township
+from core.quarters import quarter_label, quarter_of
 from exports.registry import (
     CHUNK_SIZE,
     Ledger,
@@ -36,7 +37,6 @@ from exports.registry import (
 )
 from exports.xlsx import DATETIME, DECIMAL, INTEGER, Block, Column, Sheet
 from orgs.models import Category
-from party_branches.rules import quarter_label, quarter_of
 from scoring.explain import explain_text, not_ranked_reason
 from scoring.filters import RankingFilter
 from scoring.models import Award, Indicator, QuarterScore, ScoringQuarter

@@ -10,18 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.enqueue import BrokerUnavailable
+from core.quarters import format_quarter, parse_quarter, quarter_label, quarter_of, shift_quarter
 from exports import services
 from exports.models import ExportJob
 from exports.registry import KINDS, LIST_URLS, as_querydict, build_ledger, stored_filters
 from exports.selectors import export_job_list
 from orgs.permissions import can_see_sensitive
-from party_branches.rules import (
-    format_quarter,
-    parse_quarter,
-    quarter_label,
-    quarter_of,
-    shift_quarter,
-)
 from scoring.models import ScoringQuarter
 
 PAGE_SIZE = 25

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.quarters import Quarter, quarter_label, quarter_of
 from core.services import audit_record
-from party_branches.rules import Quarter, quarter_label, quarter_of
 from scoring.models import QuarterAssessment, ScoringQuarter
 from scoring.permissions import may_assess
 from scoring.selectors import assessable_organizations

@@ -29,9 +29,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from activities.models import MediationCase, VerificationStatus
+from core.quarters import quarter_bounds, shift_quarter
 from orgs.models import AnnualInspection, CreditListing, Organization
 from party_branches.compliance import compliant_organization_ids
-from party_branches.rules import quarter_bounds, shift_quarter
 from scoring.models import QuarterScore, ScoringQuarter
 from scoring.rules import ensure_scheme, snapshot
 from venues.models import Booking

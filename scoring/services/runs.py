@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.enqueue import QUEUE_UNAVAILABLE, BrokerUnavailable, enqueue
+from core.quarters import quarter_label, shift_quarter
 from core.services import audit_record
-from party_branches.rules import quarter_label, shift_quarter
 from scoring import permissions
 from scoring.models import RankingRun, ScoringQuarter
 from scoring.selectors import current_quarter, quarter_has_ended

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from party_branches.rules import Quarter, parse_quarter
+from core.quarters import Quarter, parse_quarter
 from scoring.selectors import current_quarter
 
 

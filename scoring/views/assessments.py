@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from areas.models import Community
-from party_branches.rules import format_quarter, quarter_label
+from core.quarters import format_quarter, quarter_label
 from scoring import permissions, selectors
 from scoring.forms import AssessmentFormSet
 from scoring.services.assessments import AssessmentEntry, assessments_save, check_quarter_open

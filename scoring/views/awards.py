@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from party_branches.rules import quarter_name
+from core.quarters import quarter_name
 from scoring import permissions, selectors
 from scoring.forms import AwardDecisionForm
 from scoring.models import Award, Scheme, ScoringQuarter

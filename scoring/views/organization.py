@@ -2,8 +2,8 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from core.quarters import format_quarter, parse_quarter, quarter_label, shift_quarter
 from orgs.models import Organization
-from party_branches.rules import format_quarter, parse_quarter, quarter_label, shift_quarter
 from scoring import selectors
 from scoring.explain import explain
 from scoring.models import QuarterScore

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import scope_for
 from areas.models import Township
+from core.quarters import format_quarter, quarter_label
 from orgs.models import Category
-from party_branches.rules import format_quarter, quarter_label
 from scoring import permissions, selectors
 from scoring.filters import RankingFilter
 from scoring.forms import ReopenForm

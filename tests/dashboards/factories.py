@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from party_branches.rules import quarter_of
+from core.quarters import quarter_of
 from scoring.models import QuarterScore, RankingRun
 from tests.orgs.factories import OrganizationFactory
 

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from party_branches.rules import quarter_bounds
+from core.quarters import quarter_bounds
 from scoring.models import QuarterScore, RankingRun
 from scoring.services.runs import current_quarter, request_recompute
 from tests.activities.factories import ActivityFactory

@@ -10,9 +10,9 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from accounts.models import User
+from core.quarters import quarter_of, shift_quarter
 from party_branches.compliance import branch_compliance
 from party_branches.models import Branch, BranchMember, InstructorAssignment, Meeting
-from party_branches.rules import quarter_of, shift_quarter
 from tests.clock import frozen_clock
 
 

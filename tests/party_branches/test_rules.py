@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from core import quarters
 from party_branches import rules
 
 
@@ -19,8 +20,8 @@ from party_branches import rules
     ],
 )
 def test_quarter_of_day_at_boundaries(day, quarter):
-    assert rules.quarter_of(day) == quarter
-    start, end = rules.quarter_bounds(quarter)
+    assert quarters.quarter_of(day) == quarter
+    start, end = quarters.quarter_bounds(quarter)
     assert start <= day <= end
 
 
@@ -33,7 +34,7 @@ def test_quarter_of_day_at_boundaries(day, quarter):
     ],
 )
 def test_quarter_bounds(quarter, bounds):
-    assert rules.quarter_bounds(quarter) == bounds
+    assert quarters.quarter_bounds(quarter) == bounds
 
 
 @pytest.mark.parametrize(
@@ -49,13 +50,13 @@ def test_quarter_bounds(quarter, bounds):
     ],
 )
 def test_parse_quarter(text, quarter):
-    assert rules.parse_quarter(text) == quarter
+    assert quarters.parse_quarter(text) == quarter
 
 
 def test_shift_quarter_crosses_years():
-    assert rules.shift_quarter((2025, 1), -1) == (2024, 4)
-    assert rules.shift_quarter((2024, 4), 1) == (2025, 1)
-    assert rules.shift_quarter((2025, 3), -7) == (2023, 4)
+    assert quarters.shift_quarter((2025, 1), -1) == (2024, 4)
+    assert quarters.shift_quarter((2024, 4), 1) == (2025, 1)
+    assert quarters.shift_quarter((2025, 3), -7) == (2023, 4)
 
 
 Q3 = (2025, 3)

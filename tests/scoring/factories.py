@@ -94,7 +94,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
 
 def past_quarter(by: int = 1) -> tuple[int, int]:
     """A quarter `by` quarters before today's."""
-    from party_branches.rules import quarter_of, shift_quarter
+    from core.quarters import quarter_of, shift_quarter
 
     return shift_quarter(quarter_of(timezone.localdate()), -by)
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
-from party_branches.rules import quarter_label
+from core.quarters import quarter_label
 from scoring.models import RankingRun
 from tests.scoring.factories import RankingRunFactory, ScoringQuarterFactory
 

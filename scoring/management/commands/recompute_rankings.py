@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from party_branches.rules import format_quarter, parse_quarter
+from core.quarters import format_quarter, parse_quarter
 from scoring.models import RankingRun
 from scoring.services.runs import current_quarter, run_now
 
