@@ -7,6 +7,13 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self) -> None:
+        from activities import sheets
+        from core import ledgers
+
+        ledgers.register(
+            "activities", sheets.activities_ledger, list_url="activities:activity_list"
+        )
+
         from activities.rollups import SOURCES
         from rollups.services import register_source
 

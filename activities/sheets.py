@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from activities.filters import ActivityFilter
 from activities.models import Activity, VerificationStatus
 from activities.selectors import activity_list
-from exports.registry import CHUNK_SIZE, Ledger, filterset_summary, labels
-from exports.xlsx import DATETIME, DECIMAL, INTEGER, Column, Sheet
+from core.ledgers import CHUNK_SIZE, Ledger, filterset_summary, labels
+from core.xlsx import DATETIME, DECIMAL, INTEGER, Column, Sheet
 
 
 def activities_ledger(*, user, params, reveal: bool) -> Ledger:

@@ -1,15 +1,14 @@
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
-
-from accounts.models import User
 
 
 @shared_task(name="core.ping")
 def ping() -> dict:
     """Answer with the database the worker sees, to prove a worker runs against it."""
-    return {"pong": True, "vendor": connection.vendor, "users": User.objects.count()}
+    return {"pong": True, "vendor": connection.vendor, "users": get_user_model().objects.count()}
 
 
 @shared_task(name="core.clear_expired_sessions", time_limit=10 * 60, soft_time_limit=9 * 60)

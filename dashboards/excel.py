@@ -1,5 +1,5 @@
 """The overview's figures as an Excel workbook: one sheet per table of (title, headers, rows),
-written with the ledgers' writer (`exports.xlsx`: title and "as of" lines, bold filled header,
+written with the ledgers' writer (`core.xlsx`: title and "as of" lines, bold filled header,
 frozen panes, autofilter, numbers as numbers, text never taken as a formula).
 """
 
@@ -12,7 +12,7 @@ from io import BytesIO
 
 from django.utils.translation import gettext as _
 
-from exports.xlsx import DECIMAL, INTEGER, TEXT, Column, Sheet, write_workbook
+from core.xlsx import DECIMAL, INTEGER, TEXT, Column, Sheet, write_workbook
 
 
 @dataclass

@@ -12,6 +12,7 @@ from accounts.roles import Role
 from accounts.scoping import scope_for
 from areas.models import Township
 from dashboards import excel, selectors
+from dashboards.home import home_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows of the township and centre tables (and their charts) the page shows. A county has a
@@ -171,3 +172,13 @@ def overview_xlsx(request):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def home(request):
+    """The start page: the work waiting for the user's role (officials: the overview)."""
+    context = home_context(user=request.user)
+    if context["home_role"] == Role.OFFICIAL:
+        context.update(
+            overview_context(user=request.user, township=None, year=selectors.parse_year(""))
+        )
+    return render(request, "core/home.html", context)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from core.enqueue import QUEUE_UNAVAILABLE, BrokerUnavailable, enqueue
 from core.services import audit_record
+from core.xlsx import write_workbook
 from exports.models import ExportJob, export_scope_key
 from exports.registry import Ledger, as_querydict, build_ledger, stored_filters
-from exports.xlsx import write_workbook
 from orgs.permissions import can_see_sensitive
 
 logger = logging.getLogger(__name__)

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.identifiers import birth_date_from_id
+from core.ledgers import CHUNK_SIZE, Ledger, filterset_summary, labels, yes_no
 from core.masking import mask_id_number, mask_mobile
-from exports.registry import CHUNK_SIZE, Ledger, filterset_summary, labels, yes_no
-from exports.xlsx import DATE, INTEGER, TEXT, Column, Sheet
+from core.xlsx import DATE, INTEGER, TEXT, Column, Sheet
 from orgs.filters import OrganizationFilter
 from orgs.forms.people import PersonFilter
 from orgs.models import Membership, Organization, Person

@@ -7,15 +7,15 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from core.quarters import format_quarter, quarter_bounds
-from exports.registry import (
+from core.ledgers import (
     CHUNK_SIZE,
     Ledger,
     filterset_summary,
     labels,
     parse_quarter_param,
 )
-from exports.xlsx import DATE, DATETIME, INTEGER, Column, Sheet
+from core.quarters import format_quarter, quarter_bounds
+from core.xlsx import DATE, DATETIME, INTEGER, Column, Sheet
 from party_branches.filters import BranchFilter
 from party_branches.models import Branch, Formation, Meeting, MeetingKind
 from party_branches.selectors import branch_list

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
+from dashboards import views as dashboard_views
 
 admin.site.site_header = _("County social-organisation registry")
 admin.site.site_title = _("Registry administration")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("areas/", include("areas.urls")),

@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from areas.models import Township
-from core.quarters import quarter_label, quarter_of
-from exports.registry import (
+from core.ledgers import (
     CHUNK_SIZE,
     Ledger,
     filterset_summary,
@@ -35,7 +34,8 @@ from exports.registry import (
     parse_year,
     yes_no,
 )
-from exports.xlsx import DATETIME, DECIMAL, INTEGER, Block, Column, Sheet
+from core.quarters import quarter_label, quarter_of
+from core.xlsx import DATETIME, DECIMAL, INTEGER, Block, Column, Sheet
 from orgs.models import Category
 from scoring.explain import explain_text, not_ranked_reason
 from scoring.filters import RankingFilter

@@ -7,6 +7,11 @@ class VenuesConfig(AppConfig):
     verbose_name = _("Venues")
 
     def ready(self) -> None:
+        from core import ledgers
+        from venues import sheets
+
+        ledgers.register("bookings", sheets.bookings_ledger, list_url="venues:utilisation")
+
         from rollups.services import register_source
         from venues.rollups import SOURCES
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from areas.models import Township
-from exports.registry import CHUNK_SIZE, Ledger, filterset_summary, labels
-from exports.xlsx import DATETIME, INTEGER, Column, Sheet
+from core.ledgers import CHUNK_SIZE, Ledger, filterset_summary, labels
+from core.xlsx import DATETIME, INTEGER, Column, Sheet
 from venues import rules
 from venues.forms import MonthField
 from venues.models import Booking, Room, ServiceCenter

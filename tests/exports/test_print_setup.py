@@ -5,8 +5,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from exports.registry import build_ledger
-from exports.xlsx import (
+from core.xlsx import (
     DECIMAL,
     INTEGER,
     LINE_HEIGHT,
@@ -16,6 +15,7 @@ from exports.xlsx import (
     text_lines,
     write_workbook,
 )
+from exports.registry import build_ledger
 
 
 def test_every_sheet_prints_landscape_one_page_wide_with_titles_and_page_numbers(tmp_path):
