@@ -7,8 +7,16 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self) -> None:
-        from activities import sheets
+        from activities import selectors, sheets
         from core import ledgers
+        from orgs import contributions
+
+        contributions.register_section(
+            contributions.Section(
+                key="activities", order=40, context=selectors.activities_tab_context
+            )
+        )
+        contributions.register_last_verified_activity(selectors.last_verified_activity_on)
 
         ledgers.register(
             "activities", sheets.activities_ledger, list_url="activities:activity_list"

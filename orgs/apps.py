@@ -7,6 +7,18 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisation ledger")
 
     def ready(self) -> None:
+        # The organisation page's own sections (the apps above add theirs in their ready()).
+        from orgs import contributions
+        from orgs.selectors.oversight import oversight_tab_context
+        from orgs.selectors.people import members_tab_context
+
+        contributions.register_section(
+            contributions.Section(key="members", order=10, context=members_tab_context)
+        )
+        contributions.register_section(
+            contributions.Section(key="oversight", order=20, context=oversight_tab_context)
+        )
+
         # The ledgers this app offers for export (core.ledgers; the exports app lists them).
         from core import ledgers
         from orgs import sheets

@@ -1,7 +1,7 @@
 """Filters of the organisation list; they only narrow the selector's queryset."""
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -9,6 +9,7 @@ from areas.models import Community, Township
 from core.collation import pinyin_order
 from core.identifiers import normalize_credit_code
 from core.text import clean_name
+from orgs import contributions
 from orgs.models import Category, Organization
 from orgs.selectors.organizations import ledger_keepers_in_view
 
@@ -214,16 +215,12 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset
 
     def filter_party_coverage(self, queryset, name, value):
-        # The party_branches app builds on the ledger; imported here to keep orgs independent.
-        from party_branches.models import Branch
-
-        active_branch = Branch.organizations.through.objects.filter(
-            organization=OuterRef("pk"), branch__in=Branch.objects.active()
-        )
+        # The party_branches app builds on the ledger and registers the condition.
+        active_branch = contributions.active_branch_exists()
         if value == PARTY_HAS_BRANCH:
-            return queryset.filter(Exists(active_branch))
+            return queryset.filter(active_branch)
         if value == PARTY_NO_BRANCH:
-            return queryset.exclude(Exists(active_branch))
+            return queryset.exclude(active_branch)
         return queryset
 
     def filter_status(self, queryset, name, value):

@@ -8,7 +8,13 @@ class PartyBranchesConfig(AppConfig):
 
     def ready(self) -> None:
         from core import ledgers
-        from party_branches import sheets
+        from orgs import contributions
+        from party_branches import selectors, sheets
+
+        contributions.register_section(
+            contributions.Section(key="party", order=30, context=selectors.party_tab_context)
+        )
+        contributions.register_active_branch_exists(selectors.active_branch_exists)
 
         ledgers.register("branches", sheets.branches_ledger, list_url="party_branches:branch_list")
         ledgers.register(

@@ -446,3 +446,12 @@ def coverage(*, organizations_qs, on: date) -> dict:
         entry["subtotal"].add(row)
         total.add(row)
     return {"townships": list(townships.values()), "total": total, "on": on}
+
+
+def active_branch_exists() -> Exists:
+    """Whether the organisation (OuterRef("pk")) is linked to a branch active today."""
+    return Exists(
+        Branch.organizations.through.objects.filter(
+            organization=OuterRef("pk"), branch__in=Branch.objects.active()
+        )
+    )

@@ -23,7 +23,7 @@ from accounts.roles import Role
 from accounts.scoping import scope_for
 from core.services import audit_record
 from core.text import clean_text
-from orgs import rules
+from orgs import contributions, rules
 from orgs.models import AnnualInspection, CreditListing, Membership, Organization, ZombieFlag
 
 logger = logging.getLogger(__name__)
@@ -344,10 +344,8 @@ def no_activity_reasons(*, organization_ids: list[int], on: date) -> dict[int, l
     An organisation registered (or founded) more than a year before `on` with no verified
     activity at all, or older than two quarters with none in the last two quarters.
     """
-    # The activities app builds on the ledger; imported here to keep orgs independent of it.
-    from activities.selectors import last_verified_activity_on
-
-    last_activity = last_verified_activity_on(organization_ids)
+    # The activities app builds on the ledger and registers how to read them (contributions).
+    last_activity = contributions.last_verified_activity_on(organization_ids)
     started_on = dict(
         Organization.objects.filter(pk__in=organization_ids)
         .annotate(started=Coalesce("registered_on", "founded_on"))

@@ -7,13 +7,13 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.collation import pinyin_order
 from core.masking import mask_mobile
 from core.text import clean_name
+from orgs import contributions
 from orgs.filters import SORTABLE_COLUMNS, OrganizationFilter
 from orgs.forms.fields import organization_label
 from orgs.forms.organizations import OrganizationForm
@@ -64,18 +64,7 @@ def organization_list(request):
     )
 
 
-# Sections of the organisation page contributed by other modules and apps: each function takes
-# (user=, organization=) and returns template context; the template includes their partials.
-ORGANIZATION_SECTIONS = (
-    "orgs.selectors.people.members_tab_context",
-    "orgs.selectors.oversight.oversight_tab_context",
-    "party_branches.selectors.party_tab_context",
-    "activities.selectors.activities_tab_context",
-    "scoring.selectors.score_tab_context",
-)
-
-
-MEMBERS_SECTION = "orgs.selectors.people.members_tab_context"
+MEMBERS_SECTION = "members"
 
 
 def organization_detail(request, pk: int):
@@ -116,15 +105,14 @@ def _organization_context(request, pk: int, *, member_query: str, member_page) -
             organization=organization, reveal=sensitive
         ),
     }
-    for section in ORGANIZATION_SECTIONS:
+    # Sections registered by the ledger and the apps built on it (orgs.contributions).
+    for section in contributions.sections():
         extra = (
             {"member_query": member_query, "member_page": member_page}
-            if section == MEMBERS_SECTION
+            if section.key == MEMBERS_SECTION
             else {}
         )
-        context.update(
-            import_string(section)(user=request.user, organization=organization, **extra)
-        )
+        context.update(section.context(user=request.user, organization=organization, **extra))
     return context
 
 
