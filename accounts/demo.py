@@ -35,3 +35,11 @@ def seed_users(context) -> None:
         user.full_clean()
         user.save()
         context.logins.append((username, str(Role(role).label), name))
+
+
+def login_lines(password: str) -> list[str]:
+    """The demo logins as `seed_demo` prints them: username, role and name, one per line."""
+    lines = [f"演示账号（密码均为 {password}）："]
+    for user in User.objects.exclude(role="").order_by("pk"):
+        lines.append(f"  {user.username:<12} {user.get_role_display():<10} {user.name}")
+    return lines

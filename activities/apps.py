@@ -7,8 +7,11 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self) -> None:
+        from activities import demo as activities_demo
         from activities import selectors, sheets
-        from core import ledgers
+        from core import demo, ledgers
+
+        demo.register_seeder(70, activities_demo.seed_activities)
         from orgs import contributions
 
         contributions.register_section(

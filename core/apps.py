@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
 
         use_please_choose()
         collation.connect()
+
+        from core import demo
+
+        demo.register_seeder(100, demo.seed_initial_history)

@@ -6,28 +6,54 @@ import contextlib
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
-# Each app adds its seeder here, in dependency order. A seeder takes a DemoContext.
-SEEDERS = (
-    "areas.demo.seed_areas",
-    "orgs.demo.seed_organizations",
-    "accounts.demo.seed_users",
-    # Merges need the user who performed them, keepers need users: after the users.
-    "orgs.demo.seed_merges_and_keepers",
-    "venues.demo.seed_venues",
-    "party_branches.demo.seed_branches",
-    "activities.demo.seed_activities",
-    "scoring.demo.seed_scores",
-    # The seeders bulk-create past the services: the monthly roll-ups are rebuilt from the records.
-    "rollups.demo.seed_rollups",
-    # Last: the initial "+" history row of every history-tracked row the seeders wrote in bulk.
-    "core.demo.seed_initial_history",
-)
+# Each app registers its seeders from its AppConfig.ready() (`register_seeder`), with an order
+# that puts them after what they need: areas 10, organisations 20, users 30, merges and keepers
+# 40 (they need users), venues 50, branches 60, activities 70, scores 80, roll-ups 90 (rebuilt
+# from the records the seeders bulk-created past the services), and last, 100, the initial "+"
+# history row of every history-tracked row written in bulk. A seeder takes a DemoContext.
+_SEEDERS: dict[str, tuple[int, Callable[[DemoContext], None]]] = {}
+# The registered seeders' names ("areas.demo.seed_areas"), in the order they run.
+SEEDERS: list[str] = []
+
+
+def register_seeder(order: int, seeder: Callable[[DemoContext], None]) -> None:
+    """Run `seeder` in `seed_demo` at its place in `order` (once per function)."""
+    name = f"{seeder.__module__}.{seeder.__qualname__}"
+    _SEEDERS[name] = (order, seeder)
+    SEEDERS[:] = sorted(_SEEDERS, key=lambda key: (_SEEDERS[key][0], key))
+
+
+@dataclass
+class _CommandHooks:
+    # Whether the database already holds demo (or real) data: areas registers it.
+    seeded: Callable[[], bool] | None = None
+    # The lines that list the demo logins: accounts registers it.
+    logins: Callable[[str], list[str]] | None = None
+
+
+COMMAND_HOOKS = _CommandHooks()
+
+
+def register_seeded_check(check: Callable[[], bool]) -> None:
+    COMMAND_HOOKS.seeded = check
+
+
+def register_logins(lines: Callable[[str], list[str]]) -> None:
+    COMMAND_HOOKS.logins = lines
+
+
+def database_is_seeded() -> bool:
+    return bool(COMMAND_HOOKS.seeded and COMMAND_HOOKS.seeded())
+
+
+def login_lines(password: str) -> list[str]:
+    return COMMAND_HOOKS.logins(password) if COMMAND_HOOKS.logins else []
+
 
 # Townships, communities per township (±3), organisations, people (the ledger's residents)
 # and current memberships. County follows the programme's figures (140 groups, 5,729
@@ -97,7 +123,7 @@ def seed(*, scale: str, seed: int, password: str) -> DemoContext:
     context = DemoContext(scale=scale, seed=seed, password=password)
     for path in SEEDERS:
         start = time.perf_counter()
-        import_string(path)(context)
+        _SEEDERS[path][1](context)
         context.timings[path] = time.perf_counter() - start
         logger.info("seed_demo: %s took %.1f s", path, context.timings[path])
     return context

@@ -7,6 +7,12 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisation ledger")
 
     def ready(self) -> None:
+        from core import demo
+        from orgs import demo as orgs_demo
+
+        demo.register_seeder(20, orgs_demo.seed_organizations)
+        demo.register_seeder(40, orgs_demo.seed_merges_and_keepers)
+
         # The organisation page's own sections (the apps above add theirs in their ready()).
         from orgs import contributions
         from orgs.selectors.oversight import oversight_tab_context

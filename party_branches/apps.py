@@ -7,9 +7,12 @@ class PartyBranchesConfig(AppConfig):
     verbose_name = _("Temporary Party branches")
 
     def ready(self) -> None:
-        from core import ledgers
+        from core import demo, ledgers
         from orgs import contributions
+        from party_branches import demo as branches_demo
         from party_branches import selectors, sheets
+
+        demo.register_seeder(60, branches_demo.seed_branches)
 
         contributions.register_section(
             contributions.Section(key="party", order=30, context=selectors.party_tab_context)

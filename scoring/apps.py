@@ -7,9 +7,12 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Scoring and rankings")
 
     def ready(self) -> None:
-        from core import ledgers
+        from core import demo, ledgers
         from orgs import contributions
+        from scoring import demo as scoring_demo
         from scoring import selectors, sheets
+
+        demo.register_seeder(80, scoring_demo.seed_scores)
 
         contributions.register_section(
             contributions.Section(key="score", order=50, context=selectors.score_tab_context)

@@ -7,8 +7,11 @@ class VenuesConfig(AppConfig):
     verbose_name = _("Venues")
 
     def ready(self) -> None:
-        from core import ledgers
+        from core import demo, ledgers
+        from venues import demo as venues_demo
         from venues import sheets
+
+        demo.register_seeder(50, venues_demo.seed_venues)
 
         ledgers.register("bookings", sheets.bookings_ledger, list_url="venues:utilisation")
 

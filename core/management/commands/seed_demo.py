@@ -2,7 +2,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from areas.models import Township
 from core import demo
 
 
@@ -20,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, seed: int, if_empty: bool, **options):
         password = settings.DEMO_PASSWORD
-        if Township.objects.exists():
+        if demo.database_is_seeded():
             if if_empty:
                 self.stdout.write("数据库中已有数据，跳过演示数据加载。")
                 self._print_logins(password)
@@ -43,8 +42,5 @@ class Command(BaseCommand):
         self._print_logins(password)
 
     def _print_logins(self, password: str) -> None:
-        from accounts.models import User
-
-        self.stdout.write(f"演示账号（密码均为 {password}）：")
-        for user in User.objects.exclude(role="").order_by("pk"):
-            self.stdout.write(f"  {user.username:<12} {user.get_role_display():<10} {user.name}")
+        for line in demo.login_lines(password):
+            self.stdout.write(line)
