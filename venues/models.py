@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import ScopedQuerySet, scope_for
 
 
 class NearbyScopedQuerySet(ScopedQuerySet):
@@ -102,6 +102,33 @@ class RoomQuerySet(NearbyScopedQuerySet):
 
     def active(self):
         return self.filter(is_active=True, center__is_active=True)
+
+    def decided_by(self, user):
+        """Ids of the rooms whose bookings the user decides on, as a union of index reads.
+
+        The room side of `venues.permissions.approvable_condition`: the rooms naming the user
+        as an approver, and for a secretary or township staff the rooms without named
+        approvers of their community's or township's centres. Not for read-only users or
+        county administrators (who decide on none, or on all).
+        """
+        scope = scope_for(user)
+        approvers = Room.approvers.through.objects
+        # Unordered: SQLite allows no ORDER BY in the parts of a UNION.
+        named = (
+            self.filter(pk__in=approvers.filter(user_id=user.pk).values("room_id"))
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        default = self.filter(~Q(Exists(approvers.filter(room_id=OuterRef("pk"))))).order_by()
+        if scope.role == Role.SECRETARY and scope.community_id:
+            default = default.filter(center__community_id=scope.community_id)
+        elif scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
+            default = default.filter(
+                center__community__isnull=True, center__township_id=scope.township_id
+            )
+        else:
+            return named
+        return named.union(default.values_list("pk", flat=True))
 
 
 class Room(models.Model):
@@ -244,9 +271,38 @@ class Closure(models.Model):
 
 
 class BookingQuerySet(NearbyScopedQuerySet):
-    """Bookings follow their room's township; org contacts see only their organisation's."""
+    """Bookings follow their room's township; org contacts see only their organisation's.
+
+    Everyone also sees the bookings they decide on as an approver (`visible_to`): the one
+    definition of the bookings a user sees, for pages, the API, calendars and exports alike.
+    """
 
     township_field = "room__center__township"
+
+    def visible_to(self, user, *, rooms_first: bool = False):
+        """Bookings the user sees: their area's, plus those they decide on as an approver.
+
+        Shaped for the database's indexes: the bookings are chosen by room_id (index room,
+        start) among the rooms concerned (their area's rooms and those they decide on),
+        instead of testing every booking against an OR across joins. An organisation's
+        contact sees their organisation's bookings (organization_id) or those of the rooms
+        they decide on (room_id): an OR of two indexed columns. `rooms_first` reads the rooms'
+        ids first (one more query, a few ids) so that a page of bookings in time order is read
+        from the index by those ids (the API and the bookings list: 1 ms instead of 80-104).
+        """
+        visible = super().visible_to(user)
+        scope = scope_for(user)
+        if scope.county_wide or scope.read_only:
+            return visible
+        decided = Room.objects.decided_by(user)
+        if scope.role == Role.ORG_CONTACT:
+            # The contact's area is their organisation, not a set of rooms.
+            return visible | self.filter(room_id__in=list(decided) if rooms_first else decided)
+        # Everyone else sees the bookings of the rooms they see (this queryset and
+        # RoomQuerySet filter on the same township), plus the rooms they decide on.
+        area = Room.objects.visible_to(user).order_by().values_list("pk", flat=True)
+        rooms = area.union(decided)
+        return self.filter(room_id__in=list(rooms) if rooms_first else rooms)
 
     def _area_filter(self, scope):
         if scope.role == Role.ORG_CONTACT:
