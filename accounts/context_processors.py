@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import OVERSEER_ROLES, Role
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -28,7 +28,7 @@ EXPORTS = _("Exports")
 
 
 # Later apps add their pages here; the matrix test checks every page against the roles.
-OVERSEERS = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.OFFICIAL})
+OVERSEERS = OVERSEER_ROLES
 
 MENU = (
     MenuEntry(_("Home"), "home", ALL_ROLES),

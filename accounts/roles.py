@@ -16,3 +16,6 @@ class Role(models.TextChoices):
 COUNTY_WIDE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.OFFICIAL})
 # Roles that never change anything: every unsafe request from them answers 403.
 READ_ONLY_ROLES = frozenset({Role.OFFICIAL})
+# The roles that oversee more than one community: the overview, coverage, utilisation, merges,
+# the zombie watch and the scores of every organisation in their area.
+OVERSEER_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.OFFICIAL})

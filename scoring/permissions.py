@@ -6,11 +6,10 @@ Schemes and awards are read by the overview roles; assessments are entered by se
 (own community), township staff (own township) and the county admin.
 """
 
-from accounts.roles import Role
+from accounts.roles import OVERSEER_ROLES, Role
 from accounts.scoping import scope_for
 
 RECOMPUTE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF})
-OVERVIEW_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.OFFICIAL})
 ASSESSOR_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.SECRETARY})
 
 
@@ -36,7 +35,7 @@ def is_county_admin(user) -> bool:
 
 def may_read_overview(user) -> bool:
     """Schemes and awards: the county admin, township staff and officials."""
-    return _role(user) in OVERVIEW_ROLES
+    return _role(user) in OVERSEER_ROLES
 
 
 def may_assess(user) -> bool:
