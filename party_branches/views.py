@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.scoping import scope_for
 from areas.models import Township
 from core import quarters
 from orgs.models import Category, Organization, Person
@@ -438,25 +437,13 @@ def compliance_board(request):
 def coverage(request):
     """两个覆盖: organisations with a branch, with an instructor, eligible but without a branch."""
     today = timezone.localdate()
-    organizations = Organization.objects.visible_to(request.user).active()
-    # A page of townships with their categories under the total of all: the province's 1,400
-    # townships (10,000 rows of links) on one page took two seconds to render, and computing
-    # every township's rows to show 25 of them 0.7 s. The total is one aggregate query; the
-    # rows are computed for the page's townships only.
-    townships = Township.objects.filter(
-        pk__in=organizations.order_by().values("community__township_id")
-    ).order_by("code", "pk")
-    page = Paginator(townships, COVERAGE_PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = organizations.filter(community__township__in=[township.pk for township in page])
-    figures = selectors.coverage(organizations_qs=shown, on=today)
-    total = selectors.coverage_totals(
-        organizations, on=today, narrow=not scope_for(request.user).county_wide
+    figures = selectors.coverage_page(
+        user=request.user,
+        on=today,
+        page_number=request.GET.get("page"),
+        page_size=COVERAGE_PAGE_SIZE,
     )
-    return render(
-        request,
-        "party_branches/coverage.html",
-        {"townships": figures["townships"], "total": total, "on": today, "page": page},
-    )
+    return render(request, "party_branches/coverage.html", figures)
 
 
 COVERAGE_TITLES = {
