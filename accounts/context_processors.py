@@ -1,20 +1,18 @@
-"""The navigation menu, built from one table of entries and the roles that see them."""
+"""The navigation menu: one table of entries, each shown to whoever may take its action."""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import OVERSEER_ROLES, Role
-
-ALL_ROLES = frozenset(Role.values)
+from accounts.policies import may
 
 
 @dataclass(frozen=True)
 class MenuEntry:
     label: str
     url_name: str
-    roles: frozenset[str]
+    action: str  # an action of accounts.policies.GRANTS
     group: str = ""
 
 
@@ -26,55 +24,36 @@ AREAS = _("Areas")
 SCORING = _("Scoring")
 EXPORTS = _("Exports")
 
-
 # Later apps add their pages here; the matrix test checks every page against the roles.
-OVERSEERS = OVERSEER_ROLES
-
 MENU = (
-    MenuEntry(_("Home"), "home", ALL_ROLES),
-    MenuEntry(_("County overview"), "dashboards:overview", OVERSEERS),
-    MenuEntry(_("Organisations"), "orgs:organization_list", ALL_ROLES, LEDGER),
-    MenuEntry(_("People"), "orgs:person_list", ALL_ROLES - {Role.ORG_CONTACT}, LEDGER),
-    MenuEntry(_("Merges"), "orgs:merge_list", OVERSEERS, LEDGER),
-    MenuEntry(_("Zombie watch"), "orgs:zombie_list", OVERSEERS, LEDGER),
+    MenuEntry(_("Home"), "home", "registry.read"),
+    MenuEntry(_("County overview"), "dashboards:overview", "dashboards.read_overview"),
+    MenuEntry(_("Organisations"), "orgs:organization_list", "registry.read", LEDGER),
+    MenuEntry(_("People"), "orgs:person_list", "orgs.read_people", LEDGER),
+    MenuEntry(_("Merges"), "orgs:merge_list", "orgs.oversee", LEDGER),
+    MenuEntry(_("Zombie watch"), "orgs:zombie_list", "orgs.oversee", LEDGER),
+    MenuEntry(_("Import ledger"), "exports:import_upload", "exports.import", LEDGER),
     MenuEntry(
-        _("Import ledger"),
-        "exports:import_upload",
-        frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF}),
-        LEDGER,
+        _("Activities and services"), "activities:activity_list", "registry.read", ACTIVITIES
     ),
-    MenuEntry(_("Activities and services"), "activities:activity_list", ALL_ROLES, ACTIVITIES),
     MenuEntry(
-        _("Verification queue"),
-        "activities:verification_queue",
-        frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.SECRETARY}),
-        ACTIVITIES,
+        _("Verification queue"), "activities:verification_queue", "activities.verify", ACTIVITIES
     ),
-    MenuEntry(_("Mediation cases"), "activities:mediation_list", ALL_ROLES, ACTIVITIES),
-    MenuEntry(_("Temporary Party branches"), "party_branches:branch_list", ALL_ROLES, PARTY),
-    MenuEntry(_("Organisational life"), "party_branches:compliance_board", ALL_ROLES, PARTY),
-    MenuEntry(_("Coverage"), "party_branches:coverage", OVERSEERS, PARTY),
-    MenuEntry(_("Venue bookings"), "venues:center_list", ALL_ROLES, VENUES),
-    MenuEntry(_("My bookings"), "venues:my_bookings", ALL_ROLES - {Role.OFFICIAL}, VENUES),
-    MenuEntry(
-        _("Bookings to approve"),
-        "venues:approval_queue",
-        frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.SECRETARY}),
-        VENUES,
-    ),
-    MenuEntry(_("Room utilisation"), "venues:utilisation", OVERSEERS, VENUES),
-    MenuEntry(_("Quarter ranking"), "scoring:ranking", ALL_ROLES, SCORING),
-    MenuEntry(
-        _("Quarter assessments"),
-        "scoring:assessments",
-        frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.SECRETARY}),
-        SCORING,
-    ),
-    MenuEntry(_("Scoring scheme"), "scoring:scheme", OVERSEERS, SCORING),
-    MenuEntry(_("Annual awards"), "scoring:awards", OVERSEERS, SCORING),
-    MenuEntry(_("Townships"), "areas:township_list", ALL_ROLES - {Role.ORG_CONTACT}, AREAS),
-    MenuEntry(_("Communities"), "areas:community_list", ALL_ROLES - {Role.ORG_CONTACT}, AREAS),
-    MenuEntry(_("My exports"), "exports:export_list", ALL_ROLES, EXPORTS),
+    MenuEntry(_("Mediation cases"), "activities:mediation_list", "registry.read", ACTIVITIES),
+    MenuEntry(_("Temporary Party branches"), "party_branches:branch_list", "registry.read", PARTY),
+    MenuEntry(_("Organisational life"), "party_branches:compliance_board", "registry.read", PARTY),
+    MenuEntry(_("Coverage"), "party_branches:coverage", "party_branches.read_coverage", PARTY),
+    MenuEntry(_("Venue bookings"), "venues:center_list", "registry.read", VENUES),
+    MenuEntry(_("My bookings"), "venues:my_bookings", "venues.book", VENUES),
+    MenuEntry(_("Bookings to approve"), "venues:approval_queue", "venues.approval_queue", VENUES),
+    MenuEntry(_("Room utilisation"), "venues:utilisation", "venues.read_utilisation", VENUES),
+    MenuEntry(_("Quarter ranking"), "scoring:ranking", "scoring.read_ranking", SCORING),
+    MenuEntry(_("Quarter assessments"), "scoring:assessments", "scoring.assess", SCORING),
+    MenuEntry(_("Scoring scheme"), "scoring:scheme", "scoring.read_overview", SCORING),
+    MenuEntry(_("Annual awards"), "scoring:awards", "scoring.read_overview", SCORING),
+    MenuEntry(_("Townships"), "areas:township_list", "areas.read", AREAS),
+    MenuEntry(_("Communities"), "areas:community_list", "areas.read", AREAS),
+    MenuEntry(_("My exports"), "exports:export_list", "registry.read", EXPORTS),
 )
 
 
@@ -82,7 +61,6 @@ def menu_for(user) -> list[dict]:
     """Return the menu entries the user's role may open."""
     if not user.is_authenticated:
         return []
-    role = user.effective_role
     return [
         {
             "label": entry.label,
@@ -91,7 +69,7 @@ def menu_for(user) -> list[dict]:
             "group": entry.group,
         }
         for entry in MENU
-        if role in entry.roles
+        if may(user, entry.action)
     ]
 
 

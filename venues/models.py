@@ -1,10 +1,14 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
-from accounts.scoping import ScopedQuerySet, scope_for
+from accounts.policies import may
+from accounts.scoping import Level, ScopedQuerySet, scope_for
 
 
 class NearbyScopedQuerySet(ScopedQuerySet):
@@ -17,7 +21,7 @@ class NearbyScopedQuerySet(ScopedQuerySet):
     township_field: str = "township"
 
     def _area_filter(self, scope):
-        if scope.role in {Role.TOWNSHIP_STAFF, Role.SECRETARY, Role.ORG_CONTACT}:
+        if scope.level in {Level.TOWNSHIP, Level.COMMUNITY, Level.ORGANIZATION}:
             if scope.township_id is None:
                 return None
             return Q(**{f"{self.township_field}_id": scope.township_id})
@@ -27,13 +31,11 @@ class NearbyScopedQuerySet(ScopedQuerySet):
 class ServiceCenterQuerySet(NearbyScopedQuerySet):
     township_field = "township"
     # Secretaries manage the centre of their own community.
-    editor_roles = frozenset({Role.TOWNSHIP_STAFF, Role.SECRETARY})
+    editor_levels = frozenset({Level.TOWNSHIP, Level.COMMUNITY})
 
     def editable_by(self, user):
-        from accounts.scoping import scope_for
-
         scope = scope_for(user)
-        if scope.role == Role.SECRETARY and not scope.read_only:
+        if scope.level == Level.COMMUNITY and not scope.read_only:
             return (
                 self.filter(community_id=scope.community_id) if scope.community_id else self.none()
             )
@@ -106,12 +108,11 @@ class RoomQuerySet(NearbyScopedQuerySet):
     def decided_by(self, user):
         """Ids of the rooms whose bookings the user decides on, as a union of index reads.
 
-        The room side of `venues.permissions.approvable_condition`: the rooms naming the user
-        as an approver, and for a secretary or township staff the rooms without named
-        approvers of their community's or township's centres. Not for read-only users or
-        county administrators (who decide on none, or on all).
+        `DecisionRight.of(user)` read room-side: the rooms naming the user as an approver, and
+        for a default approver the rooms without named approvers of their centres. Not for
+        read-only users or county administrators (who decide on none, or on all).
         """
-        scope = scope_for(user)
+        right = DecisionRight.of(user)
         approvers = Room.approvers.through.objects
         # Unordered: SQLite allows no ORDER BY in the parts of a UNION.
         named = (
@@ -119,16 +120,80 @@ class RoomQuerySet(NearbyScopedQuerySet):
             .order_by()
             .values_list("pk", flat=True)
         )
-        default = self.filter(~Q(Exists(approvers.filter(room_id=OuterRef("pk"))))).order_by()
-        if scope.role == Role.SECRETARY and scope.community_id:
-            default = default.filter(center__community_id=scope.community_id)
-        elif scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
-            default = default.filter(
-                center__community__isnull=True, center__township_id=scope.township_id
-            )
-        else:
+        if right is None or not right.has_default:
             return named
+        default = self.filter(~Q(Exists(approvers.filter(room_id=OuterRef("pk"))))).order_by()
+        default = default.filter(right.default_centers("center__"))
         return named.union(default.values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class DecisionRight:
+    """Who decides on a booking (approve, reject, mark used or no-show): the one rule.
+
+    The room's named approvers if it has any; otherwise the secretary of the centre's
+    community, or for a township-level centre the township's staff; the county administrator
+    always; read-only accounts never. `covers` applies it to one room, `booking_condition` to
+    bookings in SQL, `RoomQuerySet.decided_by` to rooms.
+    """
+
+    user_id: int
+    everything: bool = False
+    community_id: int | None = None  # default approver of this community's centres
+    township_id: int | None = None  # default approver of this township's own centre
+
+    @classmethod
+    def of(cls, user) -> DecisionRight | None:
+        """The user's right to decide, or None when they decide on nothing."""
+        if not may(user, "venues.decide_named"):
+            return None
+        if may(user, "venues.decide_all"):
+            return cls(user_id=user.pk, everything=True)
+        scope = scope_for(user)
+        if may(user, "venues.decide_by_default"):
+            if scope.level == Level.COMMUNITY and scope.community_id:
+                return cls(user_id=user.pk, community_id=scope.community_id)
+            if scope.level == Level.TOWNSHIP and scope.township_id:
+                return cls(user_id=user.pk, township_id=scope.township_id)
+        return cls(user_id=user.pk)
+
+    @property
+    def has_default(self) -> bool:
+        return self.community_id is not None or self.township_id is not None
+
+    def default_centers(self, prefix: str) -> Q:
+        """The centres whose rooms without named approvers the user decides on."""
+        if self.community_id is not None:
+            return Q(**{f"{prefix}community_id": self.community_id})
+        if self.township_id is not None:
+            return Q(
+                **{f"{prefix}community__isnull": True, f"{prefix}township_id": self.township_id}
+            )
+        return Q(pk__in=[])
+
+    def booking_condition(self) -> Q:
+        """The bookings decided on, as a filter on bookings."""
+        if self.everything:
+            return Q()
+        approvers = Room.approvers.through.objects.filter(room_id=OuterRef("room_id"))
+        named = Q(Exists(approvers.filter(user_id=self.user_id)))
+        if not self.has_default:
+            return named
+        return named | (~Q(Exists(approvers)) & self.default_centers("room__center__"))
+
+    def covers(self, room: Room) -> bool:
+        """Whether the user decides on bookings of the room (reads its approvers)."""
+        if self.everything:
+            return True
+        approver_ids = {approver.pk for approver in room.approvers.all()}
+        if approver_ids:
+            return self.user_id in approver_ids
+        center = room.center
+        if self.community_id is not None:
+            return center.community_id == self.community_id
+        if self.township_id is not None:
+            return center.community_id is None and center.township_id == self.township_id
+        return False
 
 
 class Room(models.Model):
@@ -295,7 +360,7 @@ class BookingQuerySet(NearbyScopedQuerySet):
         if scope.county_wide or scope.read_only:
             return visible
         decided = Room.objects.decided_by(user)
-        if scope.role == Role.ORG_CONTACT:
+        if scope.level == Level.ORGANIZATION:
             # The contact's area is their organisation, not a set of rooms.
             return visible | self.filter(room_id__in=list(decided) if rooms_first else decided)
         # Everyone else sees the bookings of the rooms they see (this queryset and
@@ -305,7 +370,7 @@ class BookingQuerySet(NearbyScopedQuerySet):
         return self.filter(room_id__in=list(rooms) if rooms_first else rooms)
 
     def _area_filter(self, scope):
-        if scope.role == Role.ORG_CONTACT:
+        if scope.level == Level.ORGANIZATION:
             if scope.organization_id is None:
                 return None
             return Q(organization_id=scope.organization_id)

@@ -14,8 +14,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
-from accounts.scoping import scope_for
 from core.enqueue import QUEUE_UNAVAILABLE, BrokerUnavailable, enqueue
 from core.services import audit_record
 from exports.importing import bulk, safety
@@ -23,6 +21,7 @@ from exports.importing import rows as row_rules
 from exports.importing.reader import ReadRefused, WorkbookReader
 from exports.importing.rows import ACTION_CREATE, ACTION_UPDATE, Plan, RowError
 from exports.models import ImportJob
+from exports.permissions import can_import
 from orgs.services import organizations as org_services
 
 logger = logging.getLogger(__name__)
@@ -51,14 +50,6 @@ REFUSED_FILE_MESSAGE = _(
     "This file was refused and has been deleted; only the reason is kept. Fix the workbook and "
     "upload it again."
 )
-
-
-def can_import(user) -> bool:
-    """County administrators (any township) and township staff (their own) import ledgers."""
-    scope = scope_for(user)
-    if scope.read_only or not user.is_authenticated:
-        return False
-    return user.is_superuser or scope.role in {Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF}
 
 
 class _RowFailed(Exception):

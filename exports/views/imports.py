@@ -13,13 +13,14 @@ from exports.importing import commit as services
 from exports.importing import headers
 from exports.importing.template import build_template
 from exports.models import ImportJob
+from exports.permissions import can_import
 
 RECENT_JOBS = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_importer(user) -> None:
-    if not services.can_import(user):
+    if not can_import(user):
         raise PermissionDenied
 
 

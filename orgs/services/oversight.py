@@ -19,12 +19,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
-from accounts.scoping import scope_for
 from core.services import audit_record
 from core.text import clean_text
 from orgs import contributions, rules
 from orgs.models import AnnualInspection, CreditListing, Membership, Organization, ZombieFlag
+from orgs.permissions import can_manage_credit_listings
 
 logger = logging.getLogger(__name__)
 
@@ -108,12 +107,6 @@ def _add(errors: dict, field: str, message, **params) -> None:
 
 
 # --- Who may act ---------------------------------------------------------------------------
-
-
-def can_manage_credit_listings(user) -> bool:
-    """Listing and delisting is the registration authority's act: county admins only."""
-    scope = scope_for(user)
-    return not scope.read_only and (user.is_superuser or scope.role == Role.COUNTY_ADMIN)
 
 
 def can_record_inspection(user, organization: Organization) -> bool:

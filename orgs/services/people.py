@@ -11,8 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
-from accounts.scoping import scope_for
 from core.identifiers import (
     birth_date_and_gender,
     validate_id_number,
@@ -22,7 +20,7 @@ from core.masking import mask_id_number, mask_mobile
 from core.services import audit_record, field_changes
 from core.text import clean_name, clean_text, match_key
 from orgs.models import Membership, Organization, Person, PersonMerge
-from orgs.permissions import can_see_sensitive
+from orgs.permissions import can_merge_people, can_see_sensitive
 
 # --- Messages ---
 
@@ -102,14 +100,6 @@ MERGE_COPY_GROUPS = (
 
 
 # --- Permissions ---
-
-
-def can_merge_people(user) -> bool:
-    """County administrators and township staff fold duplicate residents together."""
-    scope = scope_for(user)
-    if scope.read_only:
-        return False
-    return user.is_superuser or scope.role in {Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF}
 
 
 def _require_editable_person(actor, person: Person) -> None:
