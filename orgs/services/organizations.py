@@ -13,7 +13,7 @@ from core.identifiers import (
     normalize_credit_code,
     normalize_mobile,
 )
-from core.services import audit_record, field_changes
+from core.services import audit_record, field_changes, model_update
 from core.text import clean_name, clean_text
 from orgs.models import Organization
 from orgs.permissions import can_create_organization, may_keep_ledger
@@ -246,20 +246,14 @@ def organization_update(*, actor, organization: Organization, **fields) -> Organ
         **data,
     }
     _check_rules(actor=actor, fields=merged, organization=organization)
-    changes = field_changes(organization, data)
-    for name, value in data.items():
-        setattr(organization, name, value)
-    organization.full_clean()
-    if changes:
-        organization._history_user = actor
-        organization.save(update_fields=[*changes, "updated_at"])
-        audit_record(
-            actor=actor,
-            action="organization.update",
-            obj=organization,
-            summary=organization.name,
-            changes=changes,
-        )
+    model_update(
+        organization,
+        data,
+        actor=actor,
+        action="organization.update",
+        summary=organization.name,
+        also_save=["updated_at"],
+    )
     return organization
 
 

@@ -17,7 +17,7 @@ from core.identifiers import (
     validate_mobile,
 )
 from core.masking import mask_id_number, mask_mobile
-from core.services import audit_record, field_changes
+from core.services import audit_record, model_update
 from core.text import clean_name, clean_text, match_key
 from orgs.models import Membership, Organization, Person, PersonMerge
 from orgs.permissions import can_merge_people, can_see_sensitive
@@ -226,26 +226,25 @@ def person_update(*, actor, person: Person, **data) -> Person:
     )
     if taken:
         raise ValidationError({"id_number": taken})
-    changes = field_changes(person, data)
-    for field, value in data.items():
-        setattr(person, field, value)
+    model_update(
+        person,
+        data,
+        actor=actor,
+        action="person.update",
+        summary=person.name,
+        validate=_check_person_rules,
+        describe=masked_changes,
+    )
+    return person
+
+
+def _check_person_rules(person: Person) -> None:
     check_person_rules(
         is_party_member=person.is_party_member,
         party_status=person.party_status,
         grid_role=person.grid_role,
         grid_community=person.grid_community,
     )
-    person.full_clean()
-    if changes:
-        _save_history(person, actor, update_fields=list(changes))
-        audit_record(
-            actor=actor,
-            action="person.update",
-            obj=person,
-            summary=person.name,
-            changes=masked_changes(changes),
-        )
-    return person
 
 
 def person_reveal(*, actor, person: Person) -> Person:
@@ -351,17 +350,13 @@ def _fill_blanks(actor, person: Person, data: dict[str, Any]) -> None:
         updates["party_status"] = data.get("party_status", "")
     if not updates:
         return
-    changes = field_changes(person, updates)
-    for field, value in updates.items():
-        setattr(person, field, value)
-    person.full_clean()
-    _save_history(person, actor, update_fields=list(changes))
-    audit_record(
+    model_update(
+        person,
+        updates,
         actor=actor,
         action="person.update",
-        obj=person,
         summary=person.name,
-        changes=masked_changes(changes),
+        describe=masked_changes,
     )
 
 
