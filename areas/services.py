@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accounts.permissions import can_manage_areas
 from areas.models import Community, Township
+from areas.permissions import can_manage_areas
 from core.services import audit_record, model_update
 
 TOWNSHIP_FIELDS = ("name", "kind", "code", "is_active")

@@ -1,4 +1,4 @@
-"""Checks of what a user may do beyond rows: creating things, managing the county."""
+"""Who may change the county's areas (everyone with a role reads them)."""
 
 from accounts.policies import may
 
