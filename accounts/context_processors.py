@@ -1,4 +1,4 @@
-"""The navigation menu: one table of entries, each shown to whoever may take its action."""
+"""The navigation menu: the pages the apps register, each shown to whoever may take its action."""
 
 from dataclasses import dataclass
 
@@ -14,8 +14,10 @@ class MenuEntry:
     url_name: str
     action: str  # an action of accounts.policies.GRANTS
     group: str = ""
+    order: int = 0  # place in the menu; entries of one group are registered next to each other
 
 
+# The menu's groups, named by the apps that register their pages in them.
 LEDGER = _("Ledger")
 ACTIVITIES = _("Activities")
 PARTY = _("Party building")
@@ -24,37 +26,19 @@ AREAS = _("Areas")
 SCORING = _("Scoring")
 EXPORTS = _("Exports")
 
-# Later apps add their pages here; the matrix test checks every page against the roles.
-MENU = (
-    MenuEntry(_("Home"), "home", "registry.read"),
-    MenuEntry(_("County overview"), "dashboards:overview", "dashboards.read_overview"),
-    MenuEntry(_("Organisations"), "orgs:organization_list", "registry.read", LEDGER),
-    MenuEntry(_("People"), "orgs:person_list", "orgs.read_people", LEDGER),
-    MenuEntry(_("Merges"), "orgs:merge_list", "orgs.oversee", LEDGER),
-    MenuEntry(_("Zombie watch"), "orgs:zombie_list", "orgs.oversee", LEDGER),
-    MenuEntry(_("Import ledger"), "exports:import_upload", "exports.import", LEDGER),
-    MenuEntry(
-        _("Activities and services"), "activities:activity_list", "registry.read", ACTIVITIES
-    ),
-    MenuEntry(
-        _("Verification queue"), "activities:verification_queue", "activities.verify", ACTIVITIES
-    ),
-    MenuEntry(_("Mediation cases"), "activities:mediation_list", "registry.read", ACTIVITIES),
-    MenuEntry(_("Temporary Party branches"), "party_branches:branch_list", "registry.read", PARTY),
-    MenuEntry(_("Organisational life"), "party_branches:compliance_board", "registry.read", PARTY),
-    MenuEntry(_("Coverage"), "party_branches:coverage", "party_branches.read_coverage", PARTY),
-    MenuEntry(_("Venue bookings"), "venues:center_list", "registry.read", VENUES),
-    MenuEntry(_("My bookings"), "venues:my_bookings", "venues.book", VENUES),
-    MenuEntry(_("Bookings to approve"), "venues:approval_queue", "venues.approval_queue", VENUES),
-    MenuEntry(_("Room utilisation"), "venues:utilisation", "venues.read_utilisation", VENUES),
-    MenuEntry(_("Quarter ranking"), "scoring:ranking", "scoring.read_ranking", SCORING),
-    MenuEntry(_("Quarter assessments"), "scoring:assessments", "scoring.assess", SCORING),
-    MenuEntry(_("Scoring scheme"), "scoring:scheme", "scoring.read_overview", SCORING),
-    MenuEntry(_("Annual awards"), "scoring:awards", "scoring.read_overview", SCORING),
-    MenuEntry(_("Townships"), "areas:township_list", "areas.read", AREAS),
-    MenuEntry(_("Communities"), "areas:community_list", "areas.read", AREAS),
-    MenuEntry(_("My exports"), "exports:export_list", "registry.read", EXPORTS),
-)
+# Every app registers its pages from its AppConfig.ready(); the matrix test checks every page
+# against the roles.
+_ENTRIES: dict[str, MenuEntry] = {}
+
+
+def register(*entries: MenuEntry) -> None:
+    """Add pages to the menu (an app's ready() calls this; registering again replaces)."""
+    for entry in entries:
+        _ENTRIES[entry.url_name] = entry
+
+
+def entries() -> list[MenuEntry]:
+    return sorted(_ENTRIES.values(), key=lambda entry: entry.order)
 
 
 def menu_for(user) -> list[dict]:
@@ -68,7 +52,7 @@ def menu_for(user) -> list[dict]:
             "url_name": entry.url_name,
             "group": entry.group,
         }
-        for entry in MENU
+        for entry in entries()
         if may(user, entry.action)
     ]
 
