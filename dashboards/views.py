@@ -176,4 +176,4 @@ def home(request):
         context.update(
             overview_context(user=request.user, township=None, year=selectors.parse_year(""))
         )
-    return render(request, "core/home.html", context)
+    return render(request, "dashboards/home.html", context)
