@@ -5,6 +5,7 @@ from django.db.models import Q
 from accounts.policies import acting_role, may
 from accounts.roles import Role
 from accounts.scoping import scope_for
+from orgs.models import Organization, ZombieFlag
 
 
 def can_see_sensitive(user) -> bool:
@@ -60,3 +61,13 @@ def may_keep_ledger(keeper, community) -> bool:
 def ledger_keepers_condition(townships) -> Q:
     """Accounts that may keep organisations in the townships (a filter on users)."""
     return Q(role=Role.COUNTY_ADMIN) | Q(role=Role.TOWNSHIP_STAFF, township__in=townships)
+
+
+def can_record_inspection(user, organization: Organization) -> bool:
+    """County admins everywhere, township staff in their township."""
+    return Organization.objects.editable_by(user).filter(pk=organization.pk).exists()
+
+
+def can_resolve_zombie_flag(user, flag: ZombieFlag) -> bool:
+    """County admins everywhere, township staff in their township."""
+    return ZombieFlag.objects.editable_by(user).filter(pk=flag.pk).exists()
