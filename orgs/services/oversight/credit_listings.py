@@ -66,48 +66,22 @@ def credit_listing_add(
     if not can_manage_credit_listings(actor):
         raise PermissionDenied
     reason = clean_text(reason)
-    errors: dict = {}
-    if not organization.is_active:
-        _add(errors, NON_FIELD_ERRORS, CREDIT_ORGANIZATION_INACTIVE_MESSAGE, name=organization.name)
-    if not reason:
-        _add(errors, "reason", CREDIT_REASON_REQUIRED_MESSAGE)
-    if listed_on > timezone.localdate():
-        _add(errors, "listed_on", CREDIT_LISTED_FUTURE_MESSAGE)
     open_listings = list(
         CreditListing.objects.select_for_update()
         .filter(organization=organization, list_kind=list_kind, removed_on__isnull=True)
         .select_related("organization")
         .order_by("listed_on", "pk")
     )
-    if list_kind == CreditListing.Kind.SERIOUS and open_listings:
-        _add(errors, "list_kind", CREDIT_ALREADY_SERIOUS_MESSAGE, name=organization.name)
-    for older in open_listings:
-        if older.listed_on > listed_on:
-            _add(
-                errors,
-                "listed_on",
-                CREDIT_LISTED_BEFORE_CURRENT_MESSAGE,
-                listed_on=older.listed_on.isoformat(),
-            )
-            break
-    _raise_if(errors)
-
-    # Rule (c): a new listable event restarts the 6-month clock of the abnormal list.
-    for older in open_listings:
-        if rules.has_expired(older, listed_on):
-            _close_listing(
-                actor=None,
-                listing=older,
-                removed_on=rules.auto_end_on(older),
-                reason=in_ledger_language(CREDIT_EXPIRED_REASON),
-            )
-        else:
-            _close_listing(
-                actor=actor,
-                listing=older,
-                removed_on=listed_on,
-                reason=in_ledger_language(CREDIT_SUPERSEDED_REASON),
-            )
+    _raise_if(
+        _listing_errors(
+            organization=organization,
+            list_kind=list_kind,
+            reason=reason,
+            listed_on=listed_on,
+            open_listings=open_listings,
+        )
+    )
+    _close_superseded(actor=actor, open_listings=open_listings, listed_on=listed_on)
     listing = CreditListing(
         organization=organization,
         list_kind=list_kind,
@@ -125,6 +99,54 @@ def credit_listing_add(
         summary=f"{organization.name}: {listing.get_list_kind_display()} {reason}",
     )
     return listing
+
+
+def _listing_errors(
+    *, organization: Organization, list_kind: str, reason: str, listed_on: date, open_listings
+) -> dict:
+    """What is wrong with a new listing, by field (empty when it may be written)."""
+    errors: dict = {}
+    if not organization.is_active:
+        _add(errors, NON_FIELD_ERRORS, CREDIT_ORGANIZATION_INACTIVE_MESSAGE, name=organization.name)
+    if not reason:
+        _add(errors, "reason", CREDIT_REASON_REQUIRED_MESSAGE)
+    if listed_on > timezone.localdate():
+        _add(errors, "listed_on", CREDIT_LISTED_FUTURE_MESSAGE)
+    if list_kind == CreditListing.Kind.SERIOUS and open_listings:
+        _add(errors, "list_kind", CREDIT_ALREADY_SERIOUS_MESSAGE, name=organization.name)
+    for older in open_listings:
+        if older.listed_on > listed_on:
+            _add(
+                errors,
+                "listed_on",
+                CREDIT_LISTED_BEFORE_CURRENT_MESSAGE,
+                listed_on=older.listed_on.isoformat(),
+            )
+            break
+    return errors
+
+
+def _close_superseded(*, actor, open_listings, listed_on: date) -> None:
+    """Rule (c): a new listable event restarts the 6-month clock of the abnormal list.
+
+    A listing whose time ran out before the new one ends on its own date, closed by nobody;
+    one still in force is superseded by the new listing, closed by the actor.
+    """
+    for older in open_listings:
+        if rules.has_expired(older, listed_on):
+            _close_listing(
+                actor=None,
+                listing=older,
+                removed_on=rules.auto_end_on(older),
+                reason=in_ledger_language(CREDIT_EXPIRED_REASON),
+            )
+        else:
+            _close_listing(
+                actor=actor,
+                listing=older,
+                removed_on=listed_on,
+                reason=in_ledger_language(CREDIT_SUPERSEDED_REASON),
+            )
 
 
 @transaction.atomic

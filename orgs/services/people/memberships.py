@@ -50,44 +50,8 @@ def membership_add(
     """
     _require_editable_organization(actor, organization)
     _check_organization_active(organization)
-    errors: dict[str, list] = {}
-    try:
-        _check_joined_on(organization, joined_on)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    try:
-        data = clean_person_data(person_data)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
-    person = None
-    if data.get("id_number"):
-        person = Person.objects.select_for_update().filter(id_number=data["id_number"]).first()
-    reused = person is not None
-    if person is not None:
-        while person.merged_into_id:
-            person = person.merged_into
-        if match_key(person.name) != match_key(data.get("name", "")):
-            visible = Person.objects.visible_to(actor).filter(pk=person.pk).exists()
-            message = (
-                NAME_MISMATCH_VISIBLE_MESSAGE % {"name": person.name}
-                if visible
-                else NAME_MISMATCH_HIDDEN_MESSAGE
-            )
-            raise ValidationError({"name": message})
-        _fill_blanks(actor, person, data)
-    else:
-        check_person_rules(
-            is_party_member=data.get("is_party_member", False),
-            party_status=data.get("party_status", ""),
-            grid_role=data.get("grid_role", ""),
-            grid_community=data.get("grid_community"),
-        )
-        person = Person(**data)
-        person.full_clean()
-        _save_history(person, actor)
-        audit_record(actor=actor, action="person.create", obj=person, summary=person.name)
+    data = _checked_member_data(organization, person_data, joined_on)
+    person, reused = _member_person(actor, data)
     if Membership.objects.current().filter(organization=organization, person=person).exists():
         raise ValidationError(
             {
@@ -108,6 +72,54 @@ def membership_add(
         changes={"person": person.pk, "reused": reused, "role": role},
     )
     return membership, reused
+
+
+def _checked_member_data(organization: Organization, person_data: dict, joined_on: date) -> dict:
+    """The person's cleaned fields, or every error of the date and the fields at once."""
+    errors: dict[str, list] = {}
+    data: dict[str, Any] = {}
+    try:
+        _check_joined_on(organization, joined_on)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        data = clean_person_data(person_data)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _member_person(actor, data: dict[str, Any]) -> tuple[Person, bool]:
+    """The resident with this ID number (completed from the form), or a new one; reused?"""
+    person = None
+    if data.get("id_number"):
+        person = Person.objects.select_for_update().filter(id_number=data["id_number"]).first()
+    if person is None:
+        check_person_rules(
+            is_party_member=data.get("is_party_member", False),
+            party_status=data.get("party_status", ""),
+            grid_role=data.get("grid_role", ""),
+            grid_community=data.get("grid_community"),
+        )
+        person = Person(**data)
+        person.full_clean()
+        _save_history(person, actor)
+        audit_record(actor=actor, action="person.create", obj=person, summary=person.name)
+        return person, False
+    while person.merged_into_id:
+        person = person.merged_into
+    if match_key(person.name) != match_key(data.get("name", "")):
+        visible = Person.objects.visible_to(actor).filter(pk=person.pk).exists()
+        message = (
+            NAME_MISMATCH_VISIBLE_MESSAGE % {"name": person.name}
+            if visible
+            else NAME_MISMATCH_HIDDEN_MESSAGE
+        )
+        raise ValidationError({"name": message})
+    _fill_blanks(actor, person, data)
+    return person, True
 
 
 def _fill_blanks(actor, person: Person, data: dict[str, Any]) -> None:
