@@ -87,6 +87,35 @@ def _check_attachments(errors: dict, attachments: list) -> None:
             break
 
 
+def _validate_meeting(
+    branch: Branch,
+    *,
+    held_on: date,
+    topic: str,
+    attendees: list[BranchMember],
+    chair: BranchMember | None,
+    note_taker: BranchMember | None,
+    attachments: list,
+) -> set[int]:
+    """Refuse the meeting with every error found (day, topic, attendees, chair and note taker,
+    attachment types); return the ids of the branch's members on the day."""
+    errors: dict = {}
+    _check_meeting_day(errors, branch, held_on)
+    if not topic:
+        _add(errors, "topic", MEETING_TOPIC_REQUIRED_MESSAGE)
+    if not attendees:
+        _add(errors, "attendees", MEETING_NO_ATTENDEES_MESSAGE)
+    _check_attendees(errors, branch, attendees, held_on)
+    members_on_day = BranchMember.objects.filter(branch=branch).on(held_on)
+    on_day_ids = set(members_on_day.values_list("pk", flat=True))
+    for field, member in (("chair", chair), ("note_taker", note_taker)):
+        if member is not None and member.pk not in on_day_ids:
+            _add(errors, field, MEETING_ROLE_NOT_MEMBER_MESSAGE)
+    _check_attachments(errors, attachments)
+    _raise_if(errors)
+    return on_day_ids
+
+
 def _record_attendance(
     meeting: Meeting,
     attendees: list[BranchMember],
@@ -134,21 +163,16 @@ def meeting_record(
     branch = Branch.objects.get(pk=branch.pk)
     topic, minutes = clean_text(topic), clean_text(minutes)
     attendees = list({member.pk: member for member in attendees}.values())
-    errors: dict = {}
-    _check_meeting_day(errors, branch, held_on)
-    if not topic:
-        _add(errors, "topic", MEETING_TOPIC_REQUIRED_MESSAGE)
-    if not attendees:
-        _add(errors, "attendees", MEETING_NO_ATTENDEES_MESSAGE)
-    _check_attendees(errors, branch, attendees, held_on)
-    members_on_day = BranchMember.objects.filter(branch=branch).on(held_on)
-    on_day_ids = set(members_on_day.values_list("pk", flat=True))
-    for field, member in (("chair", chair), ("note_taker", note_taker)):
-        if member is not None and member.pk not in on_day_ids:
-            _add(errors, field, MEETING_ROLE_NOT_MEMBER_MESSAGE)
     attachments = list(attachments)
-    _check_attachments(errors, attachments)
-    _raise_if(errors)
+    on_day_ids = _validate_meeting(
+        branch,
+        held_on=held_on,
+        topic=topic,
+        attendees=attendees,
+        chair=chair,
+        note_taker=note_taker,
+        attachments=attachments,
+    )
     meeting = Meeting(
         branch=branch,
         kind=kind,
