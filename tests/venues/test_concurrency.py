@@ -175,7 +175,7 @@ def test_negative_control_without_check_and_constraint_double_books(
     scene, without_the_constraint, monkeypatch
 ):
     # Given the service's overlap check is gone (and, on PostgreSQL, the constraint too)
-    monkeypatch.setattr(services, "_first_overlap", lambda *args, **kwargs: None)
+    monkeypatch.setattr(services.checks, "_first_overlap", lambda *args, **kwargs: None)
 
     outcomes = race(scene, [slot(scene["day"], 14, 16)] * THREADS)
 
@@ -187,7 +187,7 @@ def test_negative_control_without_check_and_constraint_double_books(
 @pytest.mark.postgresql_only
 def test_on_postgresql_the_constraint_alone_refuses_the_double_booking(scene, monkeypatch):
     # Given no application check at all
-    monkeypatch.setattr(services, "_first_overlap", lambda *args, **kwargs: None)
+    monkeypatch.setattr(services.checks, "_first_overlap", lambda *args, **kwargs: None)
 
     outcomes = race(scene, [slot(scene["day"], 14, 16)] * THREADS)
 

@@ -19,6 +19,7 @@ from venues import rules
 from venues.models import Booking, Room
 from venues.permissions import can_cancel, can_move
 from venues.rollups import booking_shares
+from venues.services import checks
 from venues.services.checks import (
     _check_actor,
     _check_shape,
@@ -28,7 +29,6 @@ from venues.services.checks import (
     _insert,
     _lock,
     _lock_room,
-    _overlap_via_package,
     _quota_problem,
     _require,
     _RoomCalendar,
@@ -80,7 +80,7 @@ def booking_create(
         expected_attendance=expected_attendance,
         status=_initial_status(room, actor),
     )
-    if connection.vendor != "postgresql" and _overlap_via_package(room, start, end) is not None:
+    if connection.vendor != "postgresql" and checks._first_overlap(room, start, end) is not None:
         # On PostgreSQL the exclusion constraint refuses the overlap on the insert (the room's
         # lock is held, so the holder is committed) and _insert names it as this would: one
         # query less on every booking that does not conflict.
@@ -160,7 +160,7 @@ def booking_move(
     old = (current.start.isoformat(), current.end.isoformat())
     before = booking_shares(current)
     current.start, current.end = start, end
-    if _overlap_via_package(room, start, end, exclude_pk=current.pk) is not None:
+    if checks._first_overlap(room, start, end, exclude_pk=current.pk) is not None:
         raise _conflict_for(current, exclude_pk=current.pk)
     fields = ["start", "end", "updated_at"]
     try:

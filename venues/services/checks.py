@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-import venues.services
 from orgs.models import Organization
 from rollups.services import apply_shares
 from venues import rules
@@ -116,15 +115,6 @@ def _first_overlap(room: Room, start, end, exclude_pk=None) -> Booking | None:
     if exclude_pk is not None:
         overlapping = overlapping.exclude(pk=exclude_pk)
     return overlapping.order_by("start").first()
-
-
-def _overlap_via_package(room: Room, start, end, exclude_pk=None) -> Booking | None:
-    """Call _first_overlap as `venues.services` names it at the time of the call.
-
-    The booking race's negative controls replace `venues.services._first_overlap` to take the
-    application's check away; every caller goes through this look-up so that it sees them.
-    """
-    return venues.services._first_overlap(room, start, end, exclude_pk=exclude_pk)
 
 
 def _check_shape(*, room: Room, start, end, expected_attendance: int, purpose: str) -> None:
@@ -293,7 +283,7 @@ def _insert(booking: Booking, *, shape_checked: bool = False) -> None:
 def _conflict_for(booking: Booking, exclude_pk=None) -> BookingConflict:
     """The conflict error naming whichever booking holds the slot now."""
     local_start = rules.to_local(booking.start)
-    other = _overlap_via_package(booking.room, booking.start, booking.end, exclude_pk=exclude_pk)
+    other = _first_overlap(booking.room, booking.start, booking.end, exclude_pk=exclude_pk)
     if other is None:
         error = ValidationError(
             SLOT_TAKEN_UNKNOWN, code="conflict", params={"room": str(booking.room)}
