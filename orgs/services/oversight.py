@@ -6,8 +6,11 @@ rules of the credit lists live in `orgs.rules`; see its docstring for how a new 
 listing restarts the 6-month clock but not the 2-year one.
 """
 
+from __future__ import annotations
+
 import logging
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -16,15 +19,18 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.scoping import scope_for
+from core.history import stamp_change
 from core.services import audit_record
 from core.text import clean_text
 from orgs import contributions, rules
 from orgs.models import AnnualInspection, CreditListing, Membership, Organization, ZombieFlag
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 logger = logging.getLogger(__name__)
 
@@ -239,11 +245,12 @@ def credit_listing_add(
 
     # Rule (c): a new listable event restarts the 6-month clock of the abnormal list.
     for older in open_listings:
-        if rules.has_expired(older, listed_on):
+        ended_on = rules.auto_end_on(older)
+        if ended_on is not None and rules.has_expired(older, listed_on):
             _close_listing(
                 actor=None,
                 listing=older,
-                removed_on=rules.auto_end_on(older),
+                removed_on=ended_on,
                 reason=in_ledger_language(CREDIT_EXPIRED_REASON),
             )
         else:
@@ -324,12 +331,11 @@ def credit_listings_expire(*, on: date) -> int:
     reason = in_ledger_language(CREDIT_EXPIRED_REASON)
     closed = 0
     for listing in candidates.iterator(chunk_size=500):
-        if not rules.has_expired(listing, on):
+        ended_on = rules.auto_end_on(listing)
+        if ended_on is None or not rules.has_expired(listing, on):
             continue
         with transaction.atomic():
-            _close_listing(
-                actor=None, listing=listing, removed_on=rules.auto_end_on(listing), reason=reason
-            )
+            _close_listing(actor=None, listing=listing, removed_on=ended_on, reason=reason)
         closed += 1
     logger.info("credit listings expired", extra={"closed": closed, "on": str(on)})
     return closed
@@ -360,13 +366,22 @@ def no_activity_reasons(*, organization_ids: list[int], on: date) -> dict[int, l
         if started is None or started > two_quarters_ago:
             continue
         if last is None and started <= year_ago:
-            reasons[organization_id] = [gettext(ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION)]
+            reasons[organization_id] = [str(ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION)]
         elif last is not None and last < two_quarters_ago:
-            reasons[organization_id] = [gettext(ZOMBIE_REASON_NO_RECENT_ACTIVITY)]
+            reasons[organization_id] = [str(ZOMBIE_REASON_NO_RECENT_ACTIVITY)]
     return reasons
 
 
-def _inspection_reasons(organization: Organization, on: date) -> list[str]:
+class _InspectedFigures(TypedDict):
+    """What `zombie_candidates` annotates: whether each of the two years had an inspection."""
+
+    inspected_first: bool
+    inspected_second: bool
+
+
+def _inspection_reasons(
+    organization: WithAnnotations[Organization, _InspectedFigures], on: date
+) -> list[str]:
     first, second = on.year - 2, on.year - 1
     started = organization.founded_on or organization.registered_on
     # Only an organisation that existed in both years could have been inspected for them.
@@ -412,7 +427,7 @@ def zombie_scan(*, on: date) -> int:
         for organization in organizations:
             reasons = _inspection_reasons(organization, on)
             if not organization.has_members:
-                reasons.append(gettext(ZOMBIE_REASON_NO_MEMBERS))
+                reasons.append(str(ZOMBIE_REASON_NO_MEMBERS))
             reasons.extend(from_activities.get(organization.pk, []))
             if reasons:
                 reasons_by_org[organization.pk] = reasons
@@ -472,8 +487,7 @@ def zombie_resolve(*, actor, flag: ZombieFlag, action: str, note: str) -> Zombie
         previous_status = organization.status
         organization.status = Organization.Status.SUSPECTED_ZOMBIE
         organization.status_changed_on = today
-        organization._history_user = actor
-        organization._change_reason = note
+        stamp_change(organization, user=actor, reason=note)
         organization.full_clean()
         organization.save(update_fields=["status", "status_changed_on", "updated_at"])
         audit_record(

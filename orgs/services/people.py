@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.scoping import scope_for
+from core.history import stamp_change
 from core.identifiers import (
     birth_date_and_gender,
     validate_id_number,
@@ -23,6 +24,9 @@ from core.services import audit_record, field_changes
 from core.text import clean_name, clean_text, match_key
 from orgs.models import Membership, Organization, Person, PersonMerge
 from orgs.permissions import can_see_sensitive
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- Messages ---
 
@@ -217,9 +221,7 @@ def _check_joined_on(organization: Organization, joined_on: date) -> None:
 
 
 def _save_history(instance, actor, reason: str = "", **save_kwargs) -> None:
-    instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
+    stamp_change(instance, user=actor, reason=reason)
     instance.save(**save_kwargs)
 
 
@@ -382,7 +384,7 @@ def membership_end(*, actor, membership: Membership, left_on: date, reason: str)
     if not membership.is_current:
         raise ValidationError({NON_FIELD_ERRORS: MEMBERSHIP_ALREADY_ENDED_MESSAGE})
     reason = clean_text(reason)
-    errors = {}
+    errors: dict[str, StrOrPromise] = {}
     if left_on > timezone.localdate():
         errors["left_on"] = LEFT_IN_FUTURE_MESSAGE
     elif left_on < membership.joined_on:
@@ -410,13 +412,14 @@ def membership_rejoin(*, actor, membership: Membership, joined_on: date) -> Memb
     """Start a new membership for someone who left; the old row stays closed."""
     organization = membership.organization
     _require_editable_organization(actor, organization)
-    if membership.is_current:
+    left_on = membership.left_on
+    if left_on is None:  # still current
         raise ValidationError({NON_FIELD_ERRORS: MEMBERSHIP_NOT_ENDED_MESSAGE})
     _check_organization_active(organization)
     _check_joined_on(organization, joined_on)
-    if joined_on < membership.left_on:
+    if joined_on < left_on:
         raise ValidationError(
-            {"joined_on": REJOIN_BEFORE_LEFT_MESSAGE % {"date": date_format(membership.left_on)}}
+            {"joined_on": REJOIN_BEFORE_LEFT_MESSAGE % {"date": date_format(left_on)}}
         )
     person = membership.person
     if Membership.objects.current().filter(organization=organization, person=person).exists():
@@ -458,7 +461,7 @@ def person_merge_plan(*, kept: Person, merged: Person) -> dict[str, Any]:
                 duplicates.append((membership, twin))
             else:
                 duplicates.append((twin, membership))
-    copied = []
+    copied: list[str] = []
     for group in MERGE_COPY_GROUPS:
         lead = group[0]
         if not getattr(kept, lead) and getattr(merged, lead):
