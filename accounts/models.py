@@ -4,11 +4,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import COUNTY_WIDE_ROLES, READ_ONLY_ROLES, Role
+from accounts import roles
+from accounts.roles import AREA_FIELDS, Role
 
 TOWNSHIP_REQUIRED = _("Township staff must belong to a township.")
 COMMUNITY_REQUIRED = _("A community secretary must belong to a community.")
 ORGANIZATION_REQUIRED = _("An organisation contact must belong to an organisation.")
+AREA_REQUIRED = {
+    "township": TOWNSHIP_REQUIRED,
+    "community": COMMUNITY_REQUIRED,
+    "organization": ORGANIZATION_REQUIRED,
+}
 
 
 class User(AbstractUser):
@@ -73,15 +79,9 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
-        if self.role == Role.TOWNSHIP_STAFF and not self.township_id:
-            errors["township"] = TOWNSHIP_REQUIRED
-        if self.role == Role.SECRETARY and not self.community_id:
-            errors["community"] = COMMUNITY_REQUIRED
-        if self.role == Role.ORG_CONTACT and not self.organization_id:
-            errors["organization"] = ORGANIZATION_REQUIRED
-        if errors:
-            raise ValidationError(errors)
+        field = AREA_FIELDS.get(self.role)
+        if field and not getattr(self, f"{field}_id"):
+            raise ValidationError({field: AREA_REQUIRED[field]})
 
     def get_full_name(self) -> str:
         return self.name or self.username
@@ -91,15 +91,12 @@ class User(AbstractUser):
 
     @property
     def effective_role(self) -> str:
-        """The role the registry treats the account as having.
+        """The role the registry treats the account as having (`accounts.roles.effective_role`).
 
-        A superuser without a role (made by `createsuperuser`) acts as a county administrator
-        everywhere (menu, scope, permissions, the role shown), so that what it is told and
-        what it may open agree; any other account without a role has none.
+        A superuser made by `createsuperuser` acts as a county administrator, so that what it
+        is told and what it may open agree.
         """
-        if self.is_superuser and not self.role:
-            return Role.COUNTY_ADMIN
-        return self.role
+        return roles.effective_role(self.role, is_superuser=self.is_superuser)
 
     @property
     def effective_role_label(self) -> str:
@@ -108,24 +105,19 @@ class User(AbstractUser):
 
     @property
     def is_county_wide(self) -> bool:
-        return self.is_superuser or self.role in COUNTY_WIDE_ROLES
+        return roles.is_county_wide(self.role, is_superuser=self.is_superuser)
 
     @property
     def is_read_only(self) -> bool:
         """Whether every change is refused (officials, and accounts without a role)."""
-        if self.is_superuser:
-            return False
-        return self.role in READ_ONLY_ROLES or not self.role
+        return roles.is_read_only(self.role, is_superuser=self.is_superuser)
 
     @property
     def area_label(self) -> str:
         """Describe the area the user works in, for the page header."""
-        if self.role == Role.TOWNSHIP_STAFF and self.township_id:
-            return str(self.township)
-        if self.role == Role.SECRETARY and self.community_id:
-            return str(self.community)
-        if self.role == Role.ORG_CONTACT and self.organization_id:
-            return str(self.organization)
+        field = AREA_FIELDS.get(self.role)
+        if field and getattr(self, f"{field}_id"):
+            return str(getattr(self, field))
         if self.is_county_wide:
             return str(_("Whole county"))
         return ""

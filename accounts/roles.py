@@ -19,3 +19,30 @@ READ_ONLY_ROLES = frozenset({Role.OFFICIAL})
 # The roles that oversee more than one community: the overview, coverage, utilisation, merges,
 # the zombie watch and the scores of every organisation in their area.
 OVERSEER_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.OFFICIAL})
+
+# The area an account of each role must name (county-wide roles name none).
+AREA_FIELDS = {
+    Role.TOWNSHIP_STAFF: "township",
+    Role.SECRETARY: "community",
+    Role.ORG_CONTACT: "organization",
+}
+
+
+def effective_role(role: str, *, is_superuser: bool) -> str:
+    """The role an account acts in: a superuser without a role acts as a county administrator
+    everywhere (menu, scope, permissions, the role shown); other accounts without one have none.
+    """
+    if is_superuser and not role:
+        return Role.COUNTY_ADMIN
+    return role
+
+
+def is_county_wide(role: str, *, is_superuser: bool) -> bool:
+    return is_superuser or role in COUNTY_WIDE_ROLES
+
+
+def is_read_only(role: str, *, is_superuser: bool) -> bool:
+    """Whether every change is refused (officials, and accounts without a role)."""
+    if is_superuser:
+        return False
+    return role in READ_ONLY_ROLES or not role

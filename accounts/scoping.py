@@ -17,6 +17,26 @@ from django.db.models import Q
 from accounts.roles import Role
 
 
+class Level(models.TextChoices):
+    """The area a scope is bounded by: querysets say how their rows map to each level."""
+
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    COMMUNITY = "community"
+    ORGANIZATION = "organization"
+    NONE = ""
+
+
+# The level of each role's area (county-wide roles and superusers: the county).
+ROLE_LEVELS = {
+    Role.COUNTY_ADMIN: Level.COUNTY,
+    Role.OFFICIAL: Level.COUNTY,
+    Role.TOWNSHIP_STAFF: Level.TOWNSHIP,
+    Role.SECRETARY: Level.COMMUNITY,
+    Role.ORG_CONTACT: Level.ORGANIZATION,
+}
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a user's role and area allow, resolved once per user."""
@@ -27,6 +47,7 @@ class Scope:
     township_id: int | None = None
     community_id: int | None = None
     organization_id: int | None = None
+    level: str = Level.NONE
 
     @classmethod
     def nothing(cls) -> Scope:
@@ -50,13 +71,16 @@ def scope_for(user) -> Scope:
         organization_id = user.organization_id
         community_id = user.organization.community_id
         township_id = user.organization.community.township_id
+    role = user.effective_role
+    county_wide = user.is_county_wide
     scope = Scope(
-        role=user.effective_role,
-        county_wide=user.is_county_wide,
+        role=role,
+        county_wide=county_wide,
         read_only=user.is_read_only,
         township_id=township_id,
         community_id=community_id,
         organization_id=organization_id,
+        level=Level.COUNTY if county_wide else ROLE_LEVELS.get(role, Level.NONE),
     )
     user._registry_scope = scope
     return scope
@@ -70,18 +94,20 @@ class ScopedQuerySet(models.QuerySet):
     township_lookup: str | None = None
     community_lookup: str | None = None
     organization_lookup: str | None = None
-    # Roles that may change rows within their area (county admins change everything).
-    editor_roles: frozenset[str] = frozenset({Role.TOWNSHIP_STAFF})
+    # The levels whose users change rows within their area (county admins change everything).
+    editor_levels: frozenset[str] = frozenset({Level.TOWNSHIP})
+    # Rows published to every signed-in account with a role, whatever its area (the ranking).
+    published: bool = False
 
     def _area_filter(self, scope: Scope) -> Q | None:
-        if scope.role == Role.TOWNSHIP_STAFF:
+        if scope.level == Level.TOWNSHIP:
             candidates = [(self.township_lookup, scope.township_id)]
-        elif scope.role == Role.SECRETARY:
+        elif scope.level == Level.COMMUNITY:
             candidates = [
                 (self.community_lookup, scope.community_id),
                 (self.township_lookup, scope.township_id),
             ]
-        elif scope.role == Role.ORG_CONTACT:
+        elif scope.level == Level.ORGANIZATION:
             candidates = [
                 (self.organization_lookup, scope.organization_id),
                 (self.community_lookup, scope.community_id),
@@ -97,7 +123,7 @@ class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user) -> ScopedQuerySet:
         """Rows the user may see: county-wide roles see all, others their own area."""
         scope = scope_for(user)
-        if scope.county_wide:
+        if scope.county_wide or (self.published and scope.role):
             return self.all()
         condition = self._area_filter(scope)
         return self.filter(condition) if condition is not None else self.none()
@@ -109,7 +135,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if scope.county_wide:
             return self.all()
-        if scope.role not in self.editor_roles:
+        if scope.level not in self.editor_levels:
             return self.none()
         condition = self._area_filter(scope)
         return self.filter(condition) if condition is not None else self.none()

@@ -30,3 +30,26 @@ class ActivitiesConfig(AppConfig):
 
         for source in SOURCES:
             register_source(source)
+
+        # Its pages in the navigation menu.
+        from accounts.context_processors import ACTIVITIES, MenuEntry, register
+
+        register(
+            MenuEntry(
+                _("Activities and services"),
+                "activities:activity_list",
+                "registry.read",
+                ACTIVITIES,
+                200,
+            ),
+            MenuEntry(
+                _("Verification queue"),
+                "activities:verification_queue",
+                "activities.verify",
+                ACTIVITIES,
+                210,
+            ),
+            MenuEntry(
+                _("Mediation cases"), "activities:mediation_list", "registry.read", ACTIVITIES, 220
+            ),
+        )

@@ -5,29 +5,15 @@ and the county admin for the organisations they can see. Verifying: the secretar
 served community, township staff of its township, and the county admin.
 """
 
-from accounts.roles import Role
-from accounts.scoping import scope_for
+from accounts.policies import may
+from accounts.scoping import Level, scope_for
 from areas.models import Community
 from orgs.models import Organization
-
-RECORDER_ROLES = frozenset(
-    {Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.SECRETARY, Role.ORG_CONTACT}
-)
-VERIFIER_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.SECRETARY})
-
-
-def _active_role(user) -> str:
-    scope = scope_for(user)
-    if scope.read_only:
-        return ""
-    if getattr(user, "is_superuser", False):
-        return Role.COUNTY_ADMIN
-    return scope.role
 
 
 def may_record(user) -> bool:
     """Whether the user records anything at all (officials and anonymous users don't)."""
-    return _active_role(user) in RECORDER_ROLES
+    return may(user, "activities.record")
 
 
 def recordable_organizations(user):
@@ -54,24 +40,25 @@ def can_record_for(user, organization) -> bool:
 
 
 def may_verify(user) -> bool:
-    return _active_role(user) in VERIFIER_ROLES
+    return may(user, "activities.verify")
 
 
 def can_verify(user, community) -> bool:
     """Whether the user verifies records serving this community."""
-    role = _active_role(user)
+    if not may_verify(user):
+        return False
     scope = scope_for(user)
-    if role == Role.COUNTY_ADMIN:
+    if scope.county_wide:
         return True
-    if role == Role.TOWNSHIP_STAFF:
+    if scope.level == Level.TOWNSHIP:
         return scope.township_id is not None and community.township_id == scope.township_id
-    if role == Role.SECRETARY:
+    if scope.level == Level.COMMUNITY:
         return scope.community_id is not None and community.pk == scope.community_id
     return False
 
 
 def can_record_phone_survey(user, organization) -> bool:
     """Staff (not the organisation itself) enter phone-survey results."""
-    if _active_role(user) not in VERIFIER_ROLES:
+    if not may_verify(user):
         return False
     return Organization.objects.visible_to(user).filter(pk=organization.pk).exists()

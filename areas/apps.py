@@ -13,3 +13,11 @@ class AreasConfig(AppConfig):
 
         demo.register_seeder(10, areas_demo.seed_areas)
         demo.register_seeded_check(Township.objects.exists)
+
+        # Its pages in the navigation menu.
+        from accounts.context_processors import AREAS, MenuEntry, register
+
+        register(
+            MenuEntry(_("Townships"), "areas:township_list", "areas.read", AREAS, 600),
+            MenuEntry(_("Communities"), "areas:community_list", "areas.read", AREAS, 610),
+        )

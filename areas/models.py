@@ -12,7 +12,7 @@ COMMUNITY_CODE_PREFIX = _("A community code must start with its township's code 
 
 class TownshipQuerySet(ScopedQuerySet):
     township_lookup = "pk"
-    editor_roles = frozenset()
+    editor_levels = frozenset()
 
     def with_counts(self):
         """Annotate the number of communities and villages."""
@@ -50,7 +50,7 @@ class Township(models.Model):
 class CommunityQuerySet(ScopedQuerySet):
     township_lookup = "township"
     community_lookup = "pk"
-    editor_roles = frozenset()
+    editor_levels = frozenset()
 
     def with_township(self):
         return self.select_related("township")

@@ -3,9 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accounts.permissions import can_manage_areas
 from areas.models import Community, Township
-from core.services import audit_record, field_changes
+from areas.permissions import can_manage_areas
+from core.services import audit_record, model_update
 
 TOWNSHIP_FIELDS = ("name", "kind", "code", "is_active")
 COMMUNITY_FIELDS = ("township", "name", "kind", "code", "address", "is_active")
@@ -32,19 +32,7 @@ def township_update(*, actor, township: Township, **data) -> Township:
     """Change a township's name, kind, code or whether it is in use."""
     _require_area_manager(actor)
     data = {key: value for key, value in data.items() if key in TOWNSHIP_FIELDS}
-    changes = field_changes(township, data)
-    for field, value in data.items():
-        setattr(township, field, value)
-    township.full_clean()
-    if changes:
-        township.save(update_fields=list(changes))
-        audit_record(
-            actor=actor,
-            action="township.update",
-            obj=township,
-            summary=township.name,
-            changes=changes,
-        )
+    model_update(township, data, actor=actor, action="township.update", summary=township.name)
     return township
 
 
@@ -75,17 +63,5 @@ def community_update(*, actor, community: Community, **data) -> Community:
     """Change a community's details or move it to another township."""
     _require_area_manager(actor)
     data = {key: value for key, value in data.items() if key in COMMUNITY_FIELDS}
-    changes = field_changes(community, data)
-    for field, value in data.items():
-        setattr(community, field, value)
-    community.full_clean()
-    if changes:
-        community.save(update_fields=list(changes))
-        audit_record(
-            actor=actor,
-            action="community.update",
-            obj=community,
-            summary=community.name,
-            changes=changes,
-        )
+    model_update(community, data, actor=actor, action="community.update", summary=community.name)
     return community

@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import can_manage_areas
 from areas import selectors, services
 from areas.filters import CommunityFilter
 from areas.forms import CommunityForm, TownshipForm
 from areas.models import Community, Township
+from areas.permissions import can_manage_areas
 
 PAGE_SIZE = 25
 

@@ -1,4 +1,6 @@
-"""Writes every app needs: the audit trail."""
+"""Writes every app needs: the audit trail and the update of a record."""
+
+from collections.abc import Callable, Iterable
 
 from django.db import models
 
@@ -35,3 +37,42 @@ def _plain(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def model_update(
+    instance: models.Model,
+    data: dict,
+    *,
+    actor,
+    action: str,
+    summary: str = "",
+    validate: Callable[[models.Model], None] | None = None,
+    also_save: Iterable[str] = (),
+    describe: Callable[[dict], dict] | None = None,
+) -> dict:
+    """Apply `data` to the instance, validate it, and save what changed with its audit row.
+
+    The one update sequence of the services: the changes are read before the fields are
+    set; `validate` (the app's cross-field rules) and `full_clean` run on the changed
+    instance whether or not anything changed; only when something did is the instance saved
+    (the changed fields and `also_save`, e.g. "updated_at"), its history row attributed to
+    the actor, and one audit row written, its changes passed through `describe` (to mask
+    identifiers). Call it inside the service's transaction. Returns the changes.
+    """
+    changes = field_changes(instance, data)
+    for field, value in data.items():
+        setattr(instance, field, value)
+    if validate is not None:
+        validate(instance)
+    instance.full_clean()
+    if changes:
+        instance._history_user = actor
+        instance.save(update_fields=[*changes, *also_save])
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=instance,
+            summary=summary or str(instance),
+            changes=describe(changes) if describe else changes,
+        )
+    return changes

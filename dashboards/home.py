@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from accounts.scoping import scope_for
 from activities.selectors import verification_queue
 from core import quarters
+from dashboards.permissions import home_page
 from dashboards.selectors import link
 from exports.selectors import export_job_list
 from orgs.models import Organization
@@ -176,22 +176,15 @@ def org_contact_home(*, user) -> dict:
 
 
 HOMES = {
-    Role.COUNTY_ADMIN: county_admin_home,
-    Role.TOWNSHIP_STAFF: township_staff_home,
-    Role.SECRETARY: secretary_home,
-    Role.ORG_CONTACT: org_contact_home,
+    "county_admin": county_admin_home,
+    "township_staff": township_staff_home,
+    "secretary": secretary_home,
+    "org_contact": org_contact_home,
 }
 
 
-def home_role(user) -> str:
-    """The role whose home page the user gets (superusers without a role: county admin's)."""
-    if user.is_superuser and not user.role:
-        return Role.COUNTY_ADMIN
-    return user.role or ""
-
-
 def home_context(*, user) -> dict:
-    """The work waiting for the user, by role (officials get the overview from the view)."""
-    role = home_role(user)
-    builder = HOMES.get(role)
-    return {"home_role": role, "work": builder(user=user) if builder else {}}
+    """The work waiting for the user, by start page (the overview comes from the view)."""
+    page = home_page(user)
+    builder = HOMES.get(page)
+    return {"home_page": page, "work": builder(user=user) if builder else {}}

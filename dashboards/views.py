@@ -8,21 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.roles import OVERSEER_ROLES, Role
 from accounts.scoping import scope_for
 from areas.models import Township
 from dashboards import excel, selectors
 from dashboards.home import home_context
+from dashboards.permissions import can_see_overview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows of the township and centre tables (and their charts) the page shows. A county has a
 # few dozen townships; a province-sized ledger 1,400 townships and 4,620 centres, which made
 # a 1.2 MB page that took longer to render than its figures to compute. The workbook has all.
 SHOWN_ROWS = 40
-
-
-def can_see_overview(user) -> bool:
-    return user.is_superuser or scope_for(user).role in OVERSEER_ROLES
 
 
 def _authorise(request):
@@ -176,8 +172,8 @@ def overview_xlsx(request):
 def home(request):
     """The start page: the work waiting for the user's role (officials: the overview)."""
     context = home_context(user=request.user)
-    if context["home_role"] == Role.OFFICIAL:
+    if context["home_page"] == "overview":
         context.update(
             overview_context(user=request.user, township=None, year=selectors.parse_year(""))
         )
-    return render(request, "core/home.html", context)
+    return render(request, "dashboards/home.html", context)

@@ -31,3 +31,13 @@ class OrgsConfig(AppConfig):
 
         ledgers.register("orgs", sheets.organizations_ledger, list_url="orgs:organization_list")
         ledgers.register("members", sheets.members_ledger, list_url="orgs:person_list")
+
+        # Its pages in the navigation menu.
+        from accounts.context_processors import LEDGER, MenuEntry, register
+
+        register(
+            MenuEntry(_("Organisations"), "orgs:organization_list", "registry.read", LEDGER, 100),
+            MenuEntry(_("People"), "orgs:person_list", "orgs.read_people", LEDGER, 110),
+            MenuEntry(_("Merges"), "orgs:merge_list", "orgs.oversee", LEDGER, 120),
+            MenuEntry(_("Zombie watch"), "orgs:zombie_list", "orgs.oversee", LEDGER, 130),
+        )

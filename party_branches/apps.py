@@ -31,3 +31,30 @@ class PartyBranchesConfig(AppConfig):
         register_mover(
             Mover(key="party_branches", preview=party_links_preview, apply=move_party_links)
         )
+
+        # Its pages in the navigation menu.
+        from accounts.context_processors import PARTY, MenuEntry, register
+
+        register(
+            MenuEntry(
+                _("Temporary Party branches"),
+                "party_branches:branch_list",
+                "registry.read",
+                PARTY,
+                300,
+            ),
+            MenuEntry(
+                _("Organisational life"),
+                "party_branches:compliance_board",
+                "registry.read",
+                PARTY,
+                310,
+            ),
+            MenuEntry(
+                _("Coverage"),
+                "party_branches:coverage",
+                "party_branches.read_coverage",
+                PARTY,
+                320,
+            ),
+        )

@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import Level, ScopedQuerySet
 from core.identifiers import MobileValidator
 
 
@@ -56,11 +55,11 @@ class BranchQuerySet(ScopedQuerySet):
     def _area_filter(self, scope):
         # A joint branch belongs to every community its organisations are in.
         links = _branch_links()
-        if scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
+        if scope.level == Level.TOWNSHIP and scope.township_id:
             return Q(township_id=scope.township_id)
-        if scope.role == Role.SECRETARY and scope.community_id:
+        if scope.level == Level.COMMUNITY and scope.community_id:
             return Q(Exists(links.filter(organization__community_id=scope.community_id)))
-        if scope.role == Role.ORG_CONTACT and scope.organization_id:
+        if scope.level == Level.ORGANIZATION and scope.organization_id:
             return Q(Exists(links.filter(organization_id=scope.organization_id)))
         return None
 
@@ -136,7 +135,7 @@ class _ThroughBranchQuerySet(ScopedQuerySet):
     township_lookup = "branch__township"
 
     def _area_filter(self, scope):
-        if scope.role == Role.TOWNSHIP_STAFF:
+        if scope.level == Level.TOWNSHIP:
             return Q(branch__township_id=scope.township_id) if scope.township_id else None
         inner = BranchQuerySet._area_filter(Branch.objects.none(), scope)
         if inner is None:

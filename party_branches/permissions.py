@@ -1,19 +1,13 @@
 """Who may act on branches beyond seeing them (seeing is `Branch.objects.visible_to`)."""
 
-from accounts.roles import Role
-from accounts.scoping import scope_for
+from accounts.policies import may
 from orgs.models import Organization
 from party_branches.models import Branch
-
-BRANCH_EDITOR_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF})
 
 
 def can_set_up_branches(user) -> bool:
     """County admins and township staff set up branches and assign instructors."""
-    scope = scope_for(user)
-    if scope.read_only:
-        return False
-    return user.is_superuser or scope.role in BRANCH_EDITOR_ROLES
+    return may(user, "party_branches.set_up")
 
 
 def can_edit_branch(user, branch: Branch) -> bool:
@@ -23,12 +17,11 @@ def can_edit_branch(user, branch: Branch) -> bool:
 
 def meeting_recordable_branches(user):
     """Branches whose meetings the user may record: editors' and the secretary's community's."""
-    scope = scope_for(user)
-    if scope.read_only:
-        return Branch.objects.none()
-    if scope.role == Role.SECRETARY:
+    if may(user, "party_branches.set_up"):
+        return Branch.objects.editable_by(user)
+    if may(user, "party_branches.record_meetings_in_community"):
         return Branch.objects.visible_to(user)
-    return Branch.objects.editable_by(user)
+    return Branch.objects.none()
 
 
 def can_record_meetings(user, branch: Branch) -> bool:
@@ -45,5 +38,4 @@ def can_manage_instructors(user, organization: Organization) -> bool:
 
 def can_manage_frequencies(user) -> bool:
     """The required frequencies are the county administrator's to change."""
-    scope = scope_for(user)
-    return not scope.read_only and (user.is_superuser or scope.role == Role.COUNTY_ADMIN)
+    return may(user, "party_branches.manage_frequencies")

@@ -20,3 +20,17 @@ class ScoringConfig(AppConfig):
 
         ledgers.register("ranking", sheets.ranking_ledger, list_url="home")
         ledgers.register("awards", sheets.awards_ledger, list_url="home")
+
+        # Its pages in the navigation menu.
+        from accounts.context_processors import SCORING, MenuEntry, register
+
+        register(
+            MenuEntry(
+                _("Quarter ranking"), "scoring:ranking", "scoring.read_ranking", SCORING, 500
+            ),
+            MenuEntry(
+                _("Quarter assessments"), "scoring:assessments", "scoring.assess", SCORING, 510
+            ),
+            MenuEntry(_("Scoring scheme"), "scoring:scheme", "scoring.read_overview", SCORING, 520),
+            MenuEntry(_("Annual awards"), "scoring:awards", "scoring.read_overview", SCORING, 530),
+        )

@@ -17,8 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
-from accounts.scoping import ScopedQuerySet, scope_for
+from accounts.scoping import Level, ScopedQuerySet
 from core.quarters import quarter_label
 
 
@@ -190,13 +189,8 @@ class QuarterScoreQuerySet(ScopedQuerySet):
     """Rankings are published to every signed-in role (动态排名 is meant to be seen by all
     groups); nobody edits a score, only recomputes change them."""
 
-    township_lookup = "township"
-    community_lookup = "organization__community"
-    organization_lookup = "organization"
-    editor_roles = frozenset()
-
-    def visible_to(self, user):
-        return self.all() if scope_for(user).role else self.none()
+    published = True
+    editor_levels = frozenset()
 
     def editable_by(self, user):
         return self.none()
@@ -318,7 +312,7 @@ class QuarterAssessmentQuerySet(ScopedQuerySet):
     township_lookup = "organization__community__township"
     community_lookup = "organization__community"
     organization_lookup = "organization"
-    editor_roles = frozenset({Role.TOWNSHIP_STAFF, Role.SECRETARY})
+    editor_levels = frozenset({Level.TOWNSHIP, Level.COMMUNITY})
 
 
 class QuarterAssessment(models.Model):
@@ -448,7 +442,7 @@ class AwardQuerySet(ScopedQuerySet):
     township_lookup = "organization__community__township"
     community_lookup = "organization__community"
     organization_lookup = "organization"
-    editor_roles = frozenset()
+    editor_levels = frozenset()
 
 
 class Award(models.Model):

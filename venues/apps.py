@@ -20,3 +20,21 @@ class VenuesConfig(AppConfig):
 
         for source in SOURCES:
             register_source(source)
+
+        # Its pages in the navigation menu.
+        from accounts.context_processors import VENUES, MenuEntry, register
+
+        register(
+            MenuEntry(_("Venue bookings"), "venues:center_list", "registry.read", VENUES, 400),
+            MenuEntry(_("My bookings"), "venues:my_bookings", "venues.book", VENUES, 410),
+            MenuEntry(
+                _("Bookings to approve"),
+                "venues:approval_queue",
+                "venues.approval_queue",
+                VENUES,
+                420,
+            ),
+            MenuEntry(
+                _("Room utilisation"), "venues:utilisation", "venues.read_utilisation", VENUES, 430
+            ),
+        )

@@ -9,30 +9,26 @@ the county administrator always. Read-only roles decide nothing.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from accounts.roles import Role
-from accounts.scoping import scope_for
+from accounts.policies import may
+from accounts.scoping import Level, scope_for
 from orgs.models import Organization
-from venues.models import Booking, Room
-
-
-def _is_county_admin(user, scope) -> bool:
-    return user.is_superuser or scope.role == Role.COUNTY_ADMIN
+from venues.models import Booking, DecisionRight, Room
 
 
 def organizations_bookable_by(user) -> QuerySet[Organization]:
     """Organisations the user may book rooms for (active or not: services check activity)."""
-    scope = scope_for(user)
-    if scope.read_only:
+    if not may(user, "venues.book"):
         return Organization.objects.none()
-    if _is_county_admin(user, scope):
+    scope = scope_for(user)
+    if scope.county_wide:
         return Organization.objects.all()
-    if scope.role == Role.ORG_CONTACT and scope.organization_id:
+    if scope.level == Level.ORGANIZATION and scope.organization_id:
         return Organization.objects.filter(pk=scope.organization_id)
-    if scope.role == Role.SECRETARY and scope.community_id:
+    if scope.level == Level.COMMUNITY and scope.community_id:
         return Organization.objects.filter(community_id=scope.community_id)
-    if scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
+    if scope.level == Level.TOWNSHIP and scope.township_id:
         return Organization.objects.filter(community__township_id=scope.township_id)
     return Organization.objects.none()
 
@@ -49,25 +45,15 @@ def rooms_bookable_by(user) -> QuerySet[Room]:
     return Room.objects.visible_to(user).active()
 
 
+def may_decide(user) -> bool:
+    """Whether the user may decide on any booking at all (read-only accounts decide none)."""
+    return DecisionRight.of(user) is not None
+
+
 def approvable_condition(user) -> Q | None:
     """A filter on bookings the user may decide on; None when they may decide none."""
-    scope = scope_for(user)
-    if scope.read_only:
-        return None
-    if _is_county_admin(user, scope):
-        return Q()
-    approvers = Room.approvers.through.objects.filter(room_id=OuterRef("room_id"))
-    named = Q(Exists(approvers.filter(user_id=user.pk)))
-    default = ~Q(Exists(approvers))
-    if scope.role == Role.SECRETARY and scope.community_id:
-        return named | (default & Q(room__center__community_id=scope.community_id))
-    if scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
-        return named | (
-            default
-            & Q(room__center__community__isnull=True)
-            & Q(room__center__township_id=scope.township_id)
-        )
-    return named
+    right = DecisionRight.of(user)
+    return None if right is None else right.booking_condition()
 
 
 def bookings_decidable_by(user) -> QuerySet[Booking]:
@@ -80,19 +66,8 @@ def bookings_decidable_by(user) -> QuerySet[Booking]:
 
 def can_approve(user, booking: Booking) -> bool:
     """Whether the user decides on this booking (approve, reject, mark used or no-show)."""
-    scope = scope_for(user)
-    if scope.read_only:
-        return False
-    if _is_county_admin(user, scope):
-        return True
-    room = booking.room
-    approver_ids = {approver.pk for approver in room.approvers.all()}
-    if approver_ids:
-        return user.pk in approver_ids
-    center = room.center
-    if center.community_id is not None:
-        return scope.role == Role.SECRETARY and scope.community_id == center.community_id
-    return scope.role == Role.TOWNSHIP_STAFF and scope.township_id == center.township_id
+    right = DecisionRight.of(user)
+    return right is not None and right.covers(booking.room)
 
 
 def can_cancel(user, booking: Booking) -> bool:
@@ -114,3 +89,8 @@ def bookings_visible_to(user) -> QuerySet[Booking]:
     plus those they decide on as an approver), with the rooms read first for a page in time
     order."""
     return Booking.objects.visible_to(user, rooms_first=True)
+
+
+def can_see_utilisation(user) -> bool:
+    """County admins, officials and township staff read the utilisation table."""
+    return may(user, "venues.read_utilisation")

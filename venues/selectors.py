@@ -13,8 +13,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.roles import Role
-from accounts.scoping import scope_for
+from accounts.scoping import Level, scope_for
 from rollups.models import RoomMonth
 from venues import rules
 from venues.models import Booking, Closure, OpeningHours, Room, ServiceCenter
@@ -271,7 +270,7 @@ def my_bookings(*, user) -> QuerySet[Booking]:
     """Bookings the user made, or made for the organisation they are the contact of."""
     condition = Q(booked_by=user)
     scope = scope_for(user)
-    if scope.role == Role.ORG_CONTACT and scope.organization_id:
+    if scope.level == Level.ORGANIZATION and scope.organization_id:
         condition |= Q(organization_id=scope.organization_id)
     return _with_related(Booking.objects.filter(condition)).order_by("-start")
 

@@ -14,15 +14,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
-from accounts.scoping import scope_for
 from core.enqueue import QUEUE_UNAVAILABLE, BrokerUnavailable, enqueue
 from core.services import audit_record
 from exports.importing import bulk, safety
 from exports.importing import rows as row_rules
+from exports.importing.progress import JobProgress, progress_key
 from exports.importing.reader import ReadRefused, WorkbookReader
 from exports.importing.rows import ACTION_CREATE, ACTION_UPDATE, Plan, RowError
 from exports.models import ImportJob
+from exports.permissions import can_import
 from orgs.services import organizations as org_services
 
 logger = logging.getLogger(__name__)
@@ -51,14 +51,6 @@ REFUSED_FILE_MESSAGE = _(
     "This file was refused and has been deleted; only the reason is kept. Fix the workbook and "
     "upload it again."
 )
-
-
-def can_import(user) -> bool:
-    """County administrators (any township) and township staff (their own) import ledgers."""
-    scope = scope_for(user)
-    if scope.read_only or not user.is_authenticated:
-        return False
-    return user.is_superuser or scope.role in {Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF}
 
 
 class _RowFailed(Exception):
@@ -304,47 +296,6 @@ def import_job_create(*, actor, upload) -> ImportJob:
 
 
 # --- Background tasks: start, progress, run ---
-
-
-def progress_key(job_pk: int) -> str:
-    return f"imports:{job_pk}:written"
-
-
-class JobProgress:
-    """Record how far a task got on the job row (rows read, checked, written, the stage).
-
-    The rows written are counted inside the commit's transaction, which other connections
-    cannot see until it ends: they go to the cache as well, read by the status view.
-    """
-
-    def __init__(self, job_pk: int):
-        self.job_pk = job_pk
-
-    def _update(self, **fields) -> None:
-        ImportJob.objects.filter(pk=self.job_pk).update(**fields)
-
-    def read(self, rows: int, done: bool = False) -> None:
-        fields = {"rows_read": rows}
-        if done:
-            fields.update(stage=ImportJob.Stage.CHECKING, rows_total=rows)
-        self._update(**fields)
-
-    def checked(self, rows: int) -> None:
-        self._update(rows_checked=rows)
-
-    def writing(self, total: int) -> None:
-        cache.set(progress_key(self.job_pk), 0, timeout=3600)
-        self._update(stage=ImportJob.Stage.WRITING, rows_written=0)
-
-    def written(self, rows: int) -> None:
-        cache.set(progress_key(self.job_pk), rows, timeout=3600)
-
-
-def rows_written(job: ImportJob) -> int:
-    """The rows written so far, while the commit's transaction is still open."""
-    if job.stage == ImportJob.Stage.WRITING:
-        return max(job.rows_written, cache.get(progress_key(job.pk)) or 0)
-    return job.rows_written
 
 
 def import_job_start(*, actor, job: ImportJob, action: str) -> ImportJob:

@@ -8,8 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
-from accounts.scoping import scope_for
+from exports.permissions import can_import
 
 __all__ = ["ImportJob", "ImportJobQuerySet", "ImportsStorage", "imports_storage"]
 
@@ -40,10 +39,7 @@ def imports_storage() -> FileSystemStorage:
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Jobs the user may open: only their own (uploads hold ID numbers)."""
-        scope = scope_for(user)
-        if scope.read_only or not (
-            user.is_superuser or scope.role in {Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF}
-        ):
+        if not can_import(user):
             return self.none()
         return self.filter(uploaded_by=user)
 

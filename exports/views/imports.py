@@ -11,15 +11,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from exports.forms_imports import ColumnMappingForm, ImportUploadForm
 from exports.importing import commit as services
 from exports.importing import headers
+from exports.importing.progress import rows_written
 from exports.importing.template import build_template
 from exports.models import ImportJob
+from exports.permissions import can_import
 
 RECENT_JOBS = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_importer(user) -> None:
-    if not services.can_import(user):
+    if not can_import(user):
         raise PermissionDenied
 
 
@@ -53,7 +55,7 @@ def import_detail(request, pk: int):
 
 
 def _progress_context(job) -> dict:
-    return {"job": job, "rows_written": services.rows_written(job)}
+    return {"job": job, "rows_written": rows_written(job)}
 
 
 def _can_map(job) -> bool:

@@ -4,8 +4,7 @@ from django.db.models import Exists, Func, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import Level, ScopedQuerySet
 from core.identifiers import IdNumberValidator, MobileValidator
 from core.masking import mask_id_number, mask_mobile
 
@@ -91,7 +90,7 @@ class PersonQuerySet(ScopedQuerySet):
         # province scale on PostgreSQL a township's people list scanned ~800,000 people
         # (0.76 s; 0.14 s with the union).
         memberships = Membership.objects.filter(person=OuterRef("pk"))
-        if scope.role == Role.TOWNSHIP_STAFF and scope.township_id:
+        if scope.level == Level.TOWNSHIP and scope.township_id:
             return Q(
                 pk__in=Person.objects.filter(community__township_id=scope.township_id)
                 .order_by()
@@ -104,7 +103,7 @@ class PersonQuerySet(ScopedQuerySet):
                     .values("person_id")
                 )
             )
-        if scope.role == Role.SECRETARY and scope.community_id:
+        if scope.level == Level.COMMUNITY and scope.community_id:
             return Q(
                 pk__in=Person.objects.filter(community_id=scope.community_id)
                 .order_by()
@@ -115,7 +114,7 @@ class PersonQuerySet(ScopedQuerySet):
                     .values("person_id")
                 )
             )
-        if scope.role == Role.ORG_CONTACT and scope.organization_id:
+        if scope.level == Level.ORGANIZATION and scope.organization_id:
             return Q(Exists(memberships.filter(organization_id=scope.organization_id)))
         return None
 

@@ -12,13 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role
 from areas.models import Community
 from core.collation import pinyin_order
 from core.masking import mask_sensitive_text
 from orgs.models import Organization, ZombieFlag
 from orgs.models.organizations import GRADE_VALID_YEARS
-from orgs.permissions import can_create_organization
+from orgs.permissions import can_create_organization, ledger_keepers_condition
 
 HISTORY_LIMIT = 50
 HISTORY_KIND_CREATED = "created"
@@ -176,7 +175,7 @@ def ledger_keeper_candidates(*, user):
     townships = organization_communities(user=user).values("township")
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(role=Role.COUNTY_ADMIN) | Q(role=Role.TOWNSHIP_STAFF, township__in=townships))
+        .filter(ledger_keepers_condition(townships))
         .order_by("name", "username")
     )
 

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
 from core.history import stamp_change
 from core.identifiers import (
     credit_code_legal_form,
@@ -15,10 +14,10 @@ from core.identifiers import (
     normalize_credit_code,
     normalize_mobile,
 )
-from core.services import audit_record, field_changes
+from core.services import audit_record, field_changes, model_update
 from core.text import clean_name, clean_text
 from orgs.models import Organization
-from orgs.permissions import can_create_organization
+from orgs.permissions import can_create_organization, may_keep_ledger
 from orgs.selectors.organizations import (
     organization_communities,
     organization_is_editable,
@@ -161,7 +160,7 @@ def organization_rule_errors(
 
     keeper = fields.get("ledger_keeper")
     community = fields.get("community")
-    if keeper is not None and not _may_keep(keeper, community):
+    if keeper is not None and not may_keep_ledger(keeper, community):
         add("ledger_keeper", LEDGER_KEEPER_MESSAGE)
     return errors
 
@@ -193,18 +192,6 @@ def _organization_with_credit_code(code: str, organization: Organization | None)
     if organization is not None and organization.pk:
         others = others.exclude(pk=organization.pk)
     return others.only("pk", "name").first()
-
-
-def _may_keep(keeper, community) -> bool:
-    if not keeper.is_active:
-        return False
-    if keeper.role == Role.COUNTY_ADMIN:
-        return True
-    return (
-        keeper.role == Role.TOWNSHIP_STAFF
-        and community is not None
-        and keeper.township_id == community.township_id
-    )
 
 
 def _check_rules(*, actor, fields: dict, organization: Organization | None) -> None:
@@ -261,20 +248,14 @@ def organization_update(*, actor, organization: Organization, **fields) -> Organ
         **data,
     }
     _check_rules(actor=actor, fields=merged, organization=organization)
-    changes = field_changes(organization, data)
-    for name, value in data.items():
-        setattr(organization, name, value)
-    organization.full_clean()
-    if changes:
-        stamp_change(organization, user=actor)
-        organization.save(update_fields=[*changes, "updated_at"])
-        audit_record(
-            actor=actor,
-            action="organization.update",
-            obj=organization,
-            summary=organization.name,
-            changes=changes,
-        )
+    model_update(
+        organization,
+        data,
+        actor=actor,
+        action="organization.update",
+        summary=organization.name,
+        also_save=["updated_at"],
+    )
     return organization
 
 

@@ -20,7 +20,7 @@ from orgs.forms.people import (
     PersonMergeForm,
 )
 from orgs.models import Membership, Organization, Person
-from orgs.permissions import can_see_sensitive
+from orgs.permissions import can_merge_people, can_see_sensitive
 from orgs.selectors import people as selectors
 from orgs.services import people as services
 
@@ -109,7 +109,7 @@ def person_list(request):
         {
             "page": page,
             "filter": filterset,
-            "can_merge": services.can_merge_people(request.user),
+            "can_merge": can_merge_people(request.user),
             "search_refusal": selectors.full_number_refusal(
                 user=request.user, query=request.GET.get("q", "")
             ),
@@ -142,7 +142,7 @@ def person_detail(request, pk: int):
             "can_edit": can_edit and person.merged_into_id is None,
             "can_merge": can_edit
             and person.merged_into_id is None
-            and services.can_merge_people(request.user),
+            and can_merge_people(request.user),
             "identifiers": _identifiers_html(request, person, revealed=False),
         },
     )
@@ -278,7 +278,7 @@ def _merge_person(request, key: str) -> Person | None:
 
 @require_http_methods(["GET", "POST"])
 def person_merge(request):
-    if not services.can_merge_people(request.user):
+    if not can_merge_people(request.user):
         raise PermissionDenied
     kept = _merge_person(request, "keep")
     merged = _merge_person(request, "merge")

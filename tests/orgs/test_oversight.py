@@ -415,7 +415,9 @@ def test_a_cleared_flag_comes_back_only_with_a_new_reason(county, county_admin):
 @pytest.fixture
 def without_activity_criteria(monkeypatch):
     """Look at inspections and members only (the activity criteria have their own tests)."""
-    monkeypatch.setattr(oversight, "no_activity_reasons", lambda *, organization_ids, on: {})
+    monkeypatch.setattr(
+        oversight.zombies, "no_activity_reasons", lambda *, organization_ids, on: {}
+    )
 
 
 def verified_activity(organization, on: date):

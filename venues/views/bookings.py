@@ -229,7 +229,7 @@ def approval_bulk_decide(request):
     been cancelled or been decided by someone else must not hold back the others. The
     secretary sees a summary: how many were decided and, for each one that was not, why.
     """
-    if permissions.approvable_condition(request.user) is None:
+    if not permissions.may_decide(request.user):
         raise PermissionDenied  # read-only roles decide nothing
     action = request.POST.get("action", "")
     ids = {int(value) for value in request.POST.getlist("booking") if value.isdigit()}

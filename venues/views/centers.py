@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
-from accounts.scoping import scope_for
 from core.paging import paginate
 from orgs.models import Organization
 from venues import ical, permissions, selectors
@@ -28,12 +26,6 @@ UTILISATION_PAGE_SIZE = 25
 DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR = 8, 21
 # How far back the .ics feeds reach: calendars need the recent past, not all history.
 ICS_PAST_DAYS = 90
-UTILISATION_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.OFFICIAL})
-
-
-def can_see_utilisation(user) -> bool:
-    """County admins, officials and township staff read the utilisation table."""
-    return user.is_superuser or scope_for(user).role in UTILISATION_ROLES
 
 
 # --- Week calendar helpers ------------------------------------------------------------------
@@ -179,7 +171,7 @@ def center_list(request):
         {
             "page": page,
             "filter": filterset,
-            "can_see_utilisation": can_see_utilisation(request.user),
+            "can_see_utilisation": permissions.can_see_utilisation(request.user),
         },
     )
 
@@ -300,7 +292,7 @@ def organization_ics(request, org_pk: int):
 
 
 def utilisation(request):
-    if not can_see_utilisation(request.user):
+    if not permissions.can_see_utilisation(request.user):
         raise PermissionDenied
     form = MonthForm(request.GET or None)
     month = form.cleaned_data.get("month") if form.is_valid() else None

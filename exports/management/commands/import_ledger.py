@@ -10,6 +10,7 @@ from django.utils import translation
 from accounts.models import User
 from accounts.roles import Role
 from exports.importing import commit, headers, safety
+from exports.permissions import can_import
 
 KNOWN_FIELDS = {field.key for fields in headers.FIELDS_BY_KIND.values() for field in fields}
 
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             )
             if actor is None:
                 raise CommandError("请用 --user 指定执行导入的县级管理员或街道（乡镇）工作人员账号")
-        if not commit.can_import(actor):
+        if not can_import(actor):
             raise CommandError(f"用户 {actor.username} 没有导入台账的权限")
         return actor
 

@@ -1,0 +1,106 @@
+"""Oversight of the ledger: annual inspections, credit listings and the zombie watch.
+
+Inspections are recorded by county admins and by township staff for their own township.
+Credit listings are the registration authority's decision: county admins only. One module per
+responsibility; every name stays importable from `orgs.services.oversight`.
+"""
+
+from orgs.permissions import (
+    can_manage_credit_listings,
+    can_record_inspection,
+    can_resolve_zombie_flag,
+)
+from orgs.services.oversight.common import (
+    CREDIT_ALREADY_REMOVED_MESSAGE,
+    CREDIT_ALREADY_SERIOUS_MESSAGE,
+    CREDIT_EXPIRED_REASON,
+    CREDIT_LISTED_BEFORE_CURRENT_MESSAGE,
+    CREDIT_LISTED_FUTURE_MESSAGE,
+    CREDIT_ORGANIZATION_INACTIVE_MESSAGE,
+    CREDIT_REASON_REQUIRED_MESSAGE,
+    CREDIT_REMOVAL_REASON_REQUIRED_MESSAGE,
+    CREDIT_REMOVED_BEFORE_LISTED_MESSAGE,
+    CREDIT_REMOVED_FUTURE_MESSAGE,
+    CREDIT_SUPERSEDED_REASON,
+    EARLIEST_INSPECTION_YEAR,
+    INSPECTION_DATE_FUTURE_MESSAGE,
+    INSPECTION_DUPLICATE_MESSAGE,
+    INSPECTION_YEAR_BEFORE_FOUNDED_MESSAGE,
+    INSPECTION_YEAR_FUTURE_MESSAGE,
+    INSPECTION_YEAR_TOO_EARLY_MESSAGE,
+    ZOMBIE_ACTION_MESSAGE,
+    ZOMBIE_ALREADY_RESOLVED_MESSAGE,
+    ZOMBIE_CLEAR,
+    ZOMBIE_CONFIRM,
+    ZOMBIE_NOTE_REQUIRED_MESSAGE,
+    ZOMBIE_ORGANIZATION_INACTIVE_MESSAGE,
+    ZOMBIE_QUIET_DAYS,
+    ZOMBIE_REASON_CODES,
+    ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION,
+    ZOMBIE_REASON_NO_MEMBERS,
+    ZOMBIE_REASON_NO_RECENT_ACTIVITY,
+    ZOMBIE_REASON_NOT_INSPECTED,
+    ZOMBIE_REASON_NOT_INSPECTED_TWO_YEARS,
+    in_ledger_language,
+    zombie_reason_label,
+)
+from orgs.services.oversight.credit_listings import (
+    credit_listing_add,
+    credit_listing_remove,
+    credit_listings_expire,
+)
+from orgs.services.oversight.inspections import (
+    inspection_record,
+)
+from orgs.services.oversight.zombies import (
+    no_activity_reasons,
+    zombie_candidates,
+    zombie_resolve,
+    zombie_scan,
+)
+
+__all__ = [
+    "CREDIT_ALREADY_REMOVED_MESSAGE",
+    "CREDIT_ALREADY_SERIOUS_MESSAGE",
+    "CREDIT_EXPIRED_REASON",
+    "CREDIT_LISTED_BEFORE_CURRENT_MESSAGE",
+    "CREDIT_LISTED_FUTURE_MESSAGE",
+    "CREDIT_ORGANIZATION_INACTIVE_MESSAGE",
+    "CREDIT_REASON_REQUIRED_MESSAGE",
+    "CREDIT_REMOVAL_REASON_REQUIRED_MESSAGE",
+    "CREDIT_REMOVED_BEFORE_LISTED_MESSAGE",
+    "CREDIT_REMOVED_FUTURE_MESSAGE",
+    "CREDIT_SUPERSEDED_REASON",
+    "EARLIEST_INSPECTION_YEAR",
+    "INSPECTION_DATE_FUTURE_MESSAGE",
+    "INSPECTION_DUPLICATE_MESSAGE",
+    "INSPECTION_YEAR_BEFORE_FOUNDED_MESSAGE",
+    "INSPECTION_YEAR_FUTURE_MESSAGE",
+    "INSPECTION_YEAR_TOO_EARLY_MESSAGE",
+    "ZOMBIE_ACTION_MESSAGE",
+    "ZOMBIE_ALREADY_RESOLVED_MESSAGE",
+    "ZOMBIE_CLEAR",
+    "ZOMBIE_CONFIRM",
+    "ZOMBIE_NOTE_REQUIRED_MESSAGE",
+    "ZOMBIE_ORGANIZATION_INACTIVE_MESSAGE",
+    "ZOMBIE_QUIET_DAYS",
+    "ZOMBIE_REASON_CODES",
+    "ZOMBIE_REASON_NOT_INSPECTED",
+    "ZOMBIE_REASON_NOT_INSPECTED_TWO_YEARS",
+    "ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION",
+    "ZOMBIE_REASON_NO_MEMBERS",
+    "ZOMBIE_REASON_NO_RECENT_ACTIVITY",
+    "can_manage_credit_listings",
+    "can_record_inspection",
+    "can_resolve_zombie_flag",
+    "credit_listing_add",
+    "credit_listing_remove",
+    "credit_listings_expire",
+    "in_ledger_language",
+    "inspection_record",
+    "no_activity_reasons",
+    "zombie_candidates",
+    "zombie_reason_label",
+    "zombie_resolve",
+    "zombie_scan",
+]
