@@ -36,6 +36,8 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates ./*/templates --lint
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -53,4 +55,4 @@ beat: install
 	$(BIN)/celery -A registry beat -l INFO
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles .test-db.sqlite3*
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache staticfiles .test-db.sqlite3*

@@ -10,13 +10,27 @@ gets the rows too.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
 HISTORY_FIELDS = frozenset(
     {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
 )
+
+
+def stamp_change(instance: Model, *, user: Any, reason: str = "") -> None:
+    """Who makes the next ``save()`` of ``instance``, and why (when given).
+
+    django-simple-history reads these two attributes into the history row it writes; they are
+    not declared on the models, hence the untyped view of the instance.
+    """
+    tracked: Any = instance
+    tracked._history_user = user
+    if reason:
+        tracked._change_reason = reason
 
 
 def tracked_models() -> list:

@@ -1,10 +1,14 @@
 """Writes every app needs: the audit trail and the update of a record."""
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.db import models
 
+from core.history import stamp_change
 from core.models import AuditEvent
+
+M = TypeVar("M", bound=models.Model)
 
 
 def audit_record(
@@ -40,13 +44,13 @@ def _plain(value):
 
 
 def model_update(
-    instance: models.Model,
+    instance: M,
     data: dict,
     *,
     actor,
     action: str,
     summary: str = "",
-    validate: Callable[[models.Model], None] | None = None,
+    validate: Callable[[M], None] | None = None,
     also_save: Iterable[str] = (),
     describe: Callable[[dict], dict] | None = None,
 ) -> dict:
@@ -66,7 +70,7 @@ def model_update(
         validate(instance)
     instance.full_clean()
     if changes:
-        instance._history_user = actor
+        stamp_change(instance, user=actor)
         instance.save(update_fields=[*changes, *also_save])
         audit_record(
             actor=actor,

@@ -53,11 +53,18 @@ def _deltas(before: Iterable[Share], after: Iterable[Share]) -> dict:
     return rows
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{model._meta.label}.{name} is not a column")
+    return field.column
+
+
 def _upsert(model: type[models.Model], key: tuple, figures: dict[str, int]) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    key_columns = [model._meta.get_field(name).column for name, _value in key]
-    figure_columns = [model._meta.get_field(name).column for name in figures]
+    key_columns = [_column(model, name) for name, _value in key]
+    figure_columns = [_column(model, name) for name in figures]
     columns = ", ".join(quote(column) for column in [*key_columns, *figure_columns])
     placeholders = ", ".join(["%s"] * (len(key_columns) + len(figure_columns)))
     updates = ", ".join(
@@ -124,15 +131,15 @@ def rebuild() -> dict[str, int]:
     written = {}
     for label, source in sorted(SOURCES.items()):
         _lock(source.model)
-        source.model.objects.all().delete()
+        source.model._default_manager.all().delete()
         batch: list[models.Model] = []
         count = 0
         for row in source.rows():
             batch.append(source.model(**row))
             if len(batch) >= BATCH_SIZE:
-                source.model.objects.bulk_create(batch)
+                source.model._default_manager.bulk_create(batch)
                 count += len(batch)
                 batch = []
-        source.model.objects.bulk_create(batch)
+        source.model._default_manager.bulk_create(batch)
         written[label] = count + len(batch)
     return written

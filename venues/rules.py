@@ -9,7 +9,7 @@ Times are local (Asia/Shanghai) wall-clock times; datetimes are aware.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -103,7 +103,7 @@ class DayHours:
 
 
 def day_hours(
-    day: datetime.date, weekly: dict[int, Sequence[TimeRange]], closures: Iterable
+    day: datetime.date, weekly: Mapping[int, Sequence[TimeRange]], closures: Iterable
 ) -> DayHours:
     """Open ranges of a date: weekday hours plus special open days, none if closed.
 
@@ -178,7 +178,7 @@ def range_minutes(ranges: Iterable[TimeRange]) -> int:
 
 
 def open_minutes(
-    first: datetime.date, stop: datetime.date, weekly: dict[int, Sequence[TimeRange]], closures
+    first: datetime.date, stop: datetime.date, weekly: Mapping[int, Sequence[TimeRange]], closures
 ) -> int:
     """Minutes a room is open from `first` up to `stop`, closures and open days included."""
     closures = list(closures)

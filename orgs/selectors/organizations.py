@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
@@ -214,7 +214,8 @@ def history_entries(records, *, reveal: bool = False, formatters=None) -> list[d
     """
     formatters = formatters or {}
     records = list(records)
-    deltas = []
+    # (history record, kind, changes): the changes are simple-history's or `_Change`s.
+    deltas: list[tuple[Any, str, list[Any]]] = []
     unrecorded = set()
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -263,7 +264,9 @@ def _related_labels(deltas) -> dict:
         for change in changes:
             field = record.instance_type._meta.get_field(change.field)
             if isinstance(field, models.ForeignKey):
-                wanted[field.related_model] |= {
+                related = field.related_model
+                assert not isinstance(related, str)  # "self" is resolved once the apps are ready
+                wanted[related] |= {
                     value for value in (change.old, change.new) if value is not None
                 }
     return {

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +75,7 @@ def person_search(queryset: QuerySet[Person], query: str, *, user) -> QuerySet[P
         return queryset
     if full_number_refusal(user=user, query=query):
         return queryset.none()
-    expressions = {}
+    expressions: dict[str, Func] = {}
     if connection.vendor == "postgresql":
         # The same rows as name__icontains, through the trigram index on the tripled name
         # (orgs.models.people.Tripled), which also serves 1 and 2 character fragments.

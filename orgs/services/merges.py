@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.history import stamp_change
 from core.services import audit_record
 from core.text import clean_text
 from orgs.models import Membership, Merge, Organization
@@ -52,7 +53,8 @@ class MoverPreview(NamedTuple):
     """What one mover would move out of one merged organisation."""
 
     label: str
-    count: int
+    # Shadows tuple.count on purpose (callers and templates read `.count`): not a stubs error.
+    count: int  # type: ignore[assignment]
     sample: list[str]
 
 
@@ -126,8 +128,7 @@ def _move_members(
     for membership in _current_members(organization).select_related("person").order_by("pk"):
         membership.left_on = merged_on
         membership.left_reason = left_reason
-        membership._history_user = actor
-        membership._change_reason = left_reason
+        stamp_change(membership, user=actor, reason=left_reason)
         membership.full_clean()
         membership.save(update_fields=["left_on", "left_reason"])
         if membership.person_id in in_survivor:
@@ -139,8 +140,7 @@ def _move_members(
             role=membership.role,
             joined_on=merged_on,
         )
-        joined._history_user = actor
-        joined._change_reason = left_reason
+        stamp_change(joined, user=actor, reason=left_reason)
         joined.full_clean()
         joined.save()
         in_survivor.add(membership.person_id)
@@ -224,8 +224,9 @@ def _mark_merged(
     organization.status = Organization.Status.MERGED
     organization.merged_into = survivor
     organization.status_changed_on = merged_on
-    organization._history_user = actor
-    organization._change_reason = MERGED_INTO_CHANGE_REASON % {"name": survivor.name}
+    stamp_change(
+        organization, user=actor, reason=MERGED_INTO_CHANGE_REASON % {"name": survivor.name}
+    )
     organization.full_clean()
     organization.save(update_fields=["status", "merged_into", "status_changed_on", "updated_at"])
     audit_record(

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import stamp_change
 from core.identifiers import (
     credit_code_legal_form,
     is_civil_affairs_code,
@@ -167,9 +168,10 @@ def organization_rule_errors(
 def _credit_code_legal_form_problem(fields: dict, code: str):
     """Return (message, params) when a registered organisation's code contradicts its form."""
     legal_form = fields.get("legal_form")
-    digit = CIVIL_AFFAIRS_FORM_DIGITS.get(legal_form)
-    if fields.get("registration_status") != Organization.RegistrationStatus.REGISTERED:
+    registered = fields.get("registration_status") == Organization.RegistrationStatus.REGISTERED
+    if legal_form is None or not registered:
         return None
+    digit = CIVIL_AFFAIRS_FORM_DIGITS.get(legal_form)
     if digit is None or code[:2] == f"5{digit}":
         return None
     params = {
@@ -222,7 +224,7 @@ def organization_create(*, actor, **fields) -> Organization:
     _check_rules(actor=actor, fields=data, organization=None)
     organization = Organization(**data)
     organization.full_clean()
-    organization._history_user = actor
+    stamp_change(organization, user=actor)
     organization.save()
     audit_record(
         actor=actor,
@@ -268,7 +270,7 @@ def organization_mark_verified(
     changes = field_changes(organization, {"last_verified_on": on})
     organization.last_verified_on = on
     organization.full_clean()
-    organization._history_user = actor
+    stamp_change(organization, user=actor)
     organization.save(update_fields=["last_verified_on", "updated_at"])
     audit_record(
         actor=actor,

@@ -133,11 +133,12 @@ def _close_superseded(*, actor, open_listings, listed_on: date) -> None:
     one still in force is superseded by the new listing, closed by the actor.
     """
     for older in open_listings:
-        if rules.has_expired(older, listed_on):
+        ended_on = rules.auto_end_on(older)
+        if ended_on is not None and rules.has_expired(older, listed_on):
             _close_listing(
                 actor=None,
                 listing=older,
-                removed_on=rules.auto_end_on(older),
+                removed_on=ended_on,
                 reason=in_ledger_language(CREDIT_EXPIRED_REASON),
             )
         else:
@@ -201,12 +202,11 @@ def credit_listings_expire(*, on: date) -> int:
     reason = in_ledger_language(CREDIT_EXPIRED_REASON)
     closed = 0
     for listing in candidates.iterator(chunk_size=500):
-        if not rules.has_expired(listing, on):
+        ended_on = rules.auto_end_on(listing)
+        if ended_on is None or not rules.has_expired(listing, on):
             continue
         with transaction.atomic():
-            _close_listing(
-                actor=None, listing=listing, removed_on=rules.auto_end_on(listing), reason=reason
-            )
+            _close_listing(actor=None, listing=listing, removed_on=ended_on, reason=reason)
         closed += 1
     logger.info("credit listings expired", extra={"closed": closed, "on": str(on)})
     return closed

@@ -1,6 +1,9 @@
 """The zombie watch (民发〔2021〕63号): scanning, candidates and resolving flags."""
 
+from __future__ import annotations
+
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -8,8 +11,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
+from core.history import stamp_change
 from core.services import audit_record
 from core.text import clean_text
 from orgs import contributions
@@ -31,6 +34,9 @@ from orgs.services.oversight.common import (
     _raise_if,
     logger,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # --- Zombie watch (民发〔2021〕63号) --------------------------------------------------------
 
@@ -57,13 +63,22 @@ def no_activity_reasons(*, organization_ids: list[int], on: date) -> dict[int, l
         if started is None or started > two_quarters_ago:
             continue
         if last is None and started <= year_ago:
-            reasons[organization_id] = [gettext(ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION)]
+            reasons[organization_id] = [str(ZOMBIE_REASON_NO_ACTIVITY_SINCE_REGISTRATION)]
         elif last is not None and last < two_quarters_ago:
-            reasons[organization_id] = [gettext(ZOMBIE_REASON_NO_RECENT_ACTIVITY)]
+            reasons[organization_id] = [str(ZOMBIE_REASON_NO_RECENT_ACTIVITY)]
     return reasons
 
 
-def _inspection_reasons(organization: Organization, on: date) -> list[str]:
+class _InspectedFigures(TypedDict):
+    """What `zombie_candidates` annotates: whether each of the two years had an inspection."""
+
+    inspected_first: bool
+    inspected_second: bool
+
+
+def _inspection_reasons(
+    organization: WithAnnotations[Organization, _InspectedFigures], on: date
+) -> list[str]:
     first, second = on.year - 2, on.year - 1
     started = organization.founded_on or organization.registered_on
     # Only an organisation that existed in both years could have been inspected for them.
@@ -109,7 +124,7 @@ def zombie_scan(*, on: date) -> int:
         for organization in organizations:
             reasons = _inspection_reasons(organization, on)
             if not organization.has_members:
-                reasons.append(gettext(ZOMBIE_REASON_NO_MEMBERS))
+                reasons.append(str(ZOMBIE_REASON_NO_MEMBERS))
             reasons.extend(from_activities.get(organization.pk, []))
             if reasons:
                 reasons_by_org[organization.pk] = reasons
@@ -169,8 +184,7 @@ def zombie_resolve(*, actor, flag: ZombieFlag, action: str, note: str) -> Zombie
         previous_status = organization.status
         organization.status = Organization.Status.SUSPECTED_ZOMBIE
         organization.status_changed_on = today
-        organization._history_user = actor
-        organization._change_reason = note
+        stamp_change(organization, user=actor, reason=note)
         organization.full_clean()
         organization.save(update_fields=["status", "status_changed_on", "updated_at"])
         audit_record(

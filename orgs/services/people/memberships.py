@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -31,6 +31,9 @@ from orgs.services.people.rules import (
     clean_person_data,
     masked_changes,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- Memberships ---
 
@@ -150,7 +153,7 @@ def membership_end(*, actor, membership: Membership, left_on: date, reason: str)
     if not membership.is_current:
         raise ValidationError({NON_FIELD_ERRORS: MEMBERSHIP_ALREADY_ENDED_MESSAGE})
     reason = clean_text(reason)
-    errors = {}
+    errors: dict[str, StrOrPromise] = {}
     if left_on > timezone.localdate():
         errors["left_on"] = LEFT_IN_FUTURE_MESSAGE
     elif left_on < membership.joined_on:
@@ -178,13 +181,14 @@ def membership_rejoin(*, actor, membership: Membership, joined_on: date) -> Memb
     """Start a new membership for someone who left; the old row stays closed."""
     organization = membership.organization
     _require_editable_organization(actor, organization)
-    if membership.is_current:
+    left_on = membership.left_on
+    if left_on is None:  # still current
         raise ValidationError({NON_FIELD_ERRORS: MEMBERSHIP_NOT_ENDED_MESSAGE})
     _check_organization_active(organization)
     _check_joined_on(organization, joined_on)
-    if joined_on < membership.left_on:
+    if joined_on < left_on:
         raise ValidationError(
-            {"joined_on": REJOIN_BEFORE_LEFT_MESSAGE % {"date": date_format(membership.left_on)}}
+            {"joined_on": REJOIN_BEFORE_LEFT_MESSAGE % {"date": date_format(left_on)}}
         )
     person = membership.person
     if Membership.objects.current().filter(organization=organization, person=person).exists():

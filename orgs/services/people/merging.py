@@ -40,7 +40,7 @@ def person_merge_plan(*, kept: Person, merged: Person) -> dict[str, Any]:
                 duplicates.append((membership, twin))
             else:
                 duplicates.append((twin, membership))
-    copied = []
+    copied: list[str] = []
     for group in MERGE_COPY_GROUPS:
         lead = group[0]
         if not getattr(kept, lead) and getattr(merged, lead):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.history import stamp_change
 from core.identifiers import (
     birth_date_and_gender,
     validate_id_number,
@@ -204,7 +205,5 @@ def _check_joined_on(organization: Organization, joined_on: date) -> None:
 
 
 def _save_history(instance, actor, reason: str = "", **save_kwargs) -> None:
-    instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
+    stamp_change(instance, user=actor, reason=reason)
     instance.save(**save_kwargs)
