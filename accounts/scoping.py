@@ -10,6 +10,7 @@ area, or a model without a matching lookup, gets no rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Self
 
 from django.db import models
 from django.db.models import Q
@@ -120,7 +121,7 @@ class ScopedQuerySet(models.QuerySet):
                 return Q(**{lookup: value}) if value is not None else None
         return None
 
-    def visible_to(self, user) -> ScopedQuerySet:
+    def visible_to(self, user) -> Self:
         """Rows the user may see: county-wide roles see all, others their own area."""
         scope = scope_for(user)
         if scope.county_wide or (self.published and scope.role):
@@ -128,7 +129,7 @@ class ScopedQuerySet(models.QuerySet):
         condition = self._area_filter(scope)
         return self.filter(condition) if condition is not None else self.none()
 
-    def editable_by(self, user) -> ScopedQuerySet:
+    def editable_by(self, user) -> Self:
         """Rows the user may change: county admins all, editor roles their own area."""
         scope = scope_for(user)
         if scope.read_only:

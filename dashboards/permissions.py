@@ -4,7 +4,7 @@ from accounts.policies import acting_role, may
 from accounts.roles import Role
 
 # The start page of each role: the work waiting for it (officials: the county overview).
-HOME_PAGES = {
+HOME_PAGES: dict[str, str] = {
     Role.COUNTY_ADMIN: "county_admin",
     Role.TOWNSHIP_STAFF: "township_staff",
     Role.SECRETARY: "secretary",

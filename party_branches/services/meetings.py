@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.services import audit_record
+from core.services import audit_record, model_update
 from core.text import clean_text
 from orgs.models import Person
 from party_branches.models import (
@@ -190,9 +190,10 @@ def meeting_record(
         meeting, attendees, members_on_day=on_day_ids, absence_reasons=absence_reasons or {}
     )
     for upload in attachments:
-        MeetingAttachment.objects.create(
-            meeting=meeting, kind=_attachment_kind(upload), file=upload
-        )
+        kind_of_file = _attachment_kind(upload)
+        if kind_of_file is None:  # _check_attachments refused it before anything was written
+            raise ValidationError({"attachments": [MEETING_ATTACHMENT_TYPE_MESSAGE]})
+        MeetingAttachment.objects.create(meeting=meeting, kind=kind_of_file, file=upload)
     audit_record(
         actor=actor,
         action="branch.meeting_record",
@@ -225,20 +226,11 @@ def frequency_update(
         raise PermissionDenied
     if not 0 <= count <= 31:
         raise ValidationError({"count": [ValidationError(FREQUENCY_COUNT_MESSAGE)]})
-    changes = {}
-    if frequency.period != period:
-        changes["period"] = [frequency.period, period]
-    if frequency.count != count:
-        changes["count"] = [frequency.count, count]
-    if changes:
-        frequency.period, frequency.count = period, count
-        frequency.full_clean()
-        frequency.save(update_fields=list(changes))
-        audit_record(
-            actor=actor,
-            action="branch.frequency_update",
-            obj=frequency,
-            summary=str(frequency),
-            changes=changes,
-        )
+    model_update(
+        frequency,
+        {"period": period, "count": count},
+        actor=actor,
+        action="branch.frequency_update",
+        summary=str(frequency),
+    )
     return frequency
