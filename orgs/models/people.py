@@ -124,6 +124,10 @@ class PersonQuerySet(ScopedQuerySet):
         """People who have not been merged into another record."""
         return self.filter(merged_into__isnull=True)
 
+    def with_grid_role(self):
+        """People holding a grid role."""
+        return self.exclude(grid_role="")
+
 
 class Person(models.Model):
     """One resident, recorded once and deduplicated by ID number when it is known."""
