@@ -135,7 +135,7 @@ def source_querysets(quarter: Quarter) -> dict[str, QuerySet]:
         ),
         "med": _per_organization(
             MediationCase.objects.verified().resolved().in_quarter(quarter), "organization"
-        ).annotate(n=Count("pk")),
+        ).annotate(n=Count("*")),
         "grid": _per_organization(
             Membership.objects.during(quarter).with_grid_role(), "organization"
         ).annotate(n=Count("person", distinct=True)),
@@ -147,11 +147,11 @@ def source_querysets(quarter: Quarter) -> dict[str, QuerySet]:
         ),
         "insp": _per_organization(
             AnnualInspection.objects.failed().filter(year=year), "organization"
-        ).annotate(n=Count("pk")),
+        ).annotate(n=Count("*")),
         "ns": _per_organization(
             Booking.objects.filter(status=Booking.Status.NO_SHOW, start__gte=start, start__lt=end),
             "organization",
-        ).annotate(n=Count("pk")),
+        ).annotate(n=Count("*")),
         "org": Organization.objects.existing_during(quarter)
         .order_by()
         .values(
@@ -210,7 +210,7 @@ def counted_ratings(quarter: Quarter) -> QuerySet:
     """The quarter's counted ratings per organisation: how many, and their sum."""
     return _per_organization(
         Feedback.objects.counted().in_quarter(quarter), "organization"
-    ).annotate(n=Count("pk"), total=Sum("score"))
+    ).annotate(n=Count("*"), total=Sum("score"))
 
 
 def collect_ratings(cursor, quarter: Quarter) -> Decimal | None:
