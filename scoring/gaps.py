@@ -149,14 +149,21 @@ def organization_gaps(
     """Every gap of the organisation today, deductions first, each with what to do."""
     today = today or timezone.localdate()
     quarter = quarters.quarter_of(today)
-    year = quarter[0]
-    label = quarters.quarter_label(quarter)
     figures = quarter_figures(organization, quarter)
-    rules = year_rules(year)
     detail = reverse("orgs:organization_detail", kwargs={"pk": organization.pk})
-    gaps: list[Gap] = []
+    return [
+        *_deduction_gaps(figures, year_rules(quarter[0]), quarter[0], detail),
+        *_oversight_gaps(organization, today, detail),
+        *_party_gaps(user, organization, quarter, today, detail),
+        *_counting_gaps(organization, figures, quarter),
+    ]
 
-    # What the score deducts this quarter.
+
+def _deduction_gaps(
+    figures: QuarterFigures, rules: dict[str, ScoringRule], year: int, detail: str
+) -> list[Gap]:
+    """What the score deducts this quarter."""
+    gaps: list[Gap] = []
     if figures.abnormal_listed:
         points = _deduction(rules, "abnormal_list")
         gaps.append(
@@ -191,7 +198,12 @@ def organization_gaps(
             )
         )
 
-    # The oversight section: credit lists in force today, last year's inspection, the grade.
+    return gaps
+
+
+def _oversight_gaps(organization: Organization, today: datetime.date, detail: str) -> list[Gap]:
+    """The oversight section: credit lists in force today, last year's inspection, the grade."""
+    gaps: list[Gap] = []
     listings = list(CreditListing.objects.filter(organization=organization))
     if any(
         listing.list_kind == CreditListing.Kind.SERIOUS and credit_rules.is_in_force(listing, today)
@@ -232,7 +244,12 @@ def organization_gaps(
             )
         )
 
-    # Party organisation: branches behind this quarter, or neither branch nor instructor.
+    return gaps
+
+
+def _party_gaps(user, organization: Organization, quarter, today, detail: str) -> list[Gap]:
+    """Party organisation: branches behind this quarter, or neither branch nor instructor."""
+    gaps: list[Gap] = []
     branches = Branch.objects.visible_to(user).filter(organizations=organization)
     for row in branch_compliance(branches_qs=branches, quarter=quarter, today=today):
         if row.behind:
@@ -254,7 +271,13 @@ def organization_gaps(
     if not has_branch and not has_instructor:
         gaps.append(Gap("branch", str(GAP_NO_BRANCH), str(GAP_NO_BRANCH_TODO), f"{detail}#party"))
 
-    # What the score counts and has nothing of yet this quarter.
+    return gaps
+
+
+def _counting_gaps(organization: Organization, figures: QuarterFigures, quarter) -> list[Gap]:
+    """What the score counts and has nothing of yet this quarter."""
+    label = quarters.quarter_label(quarter)
+    gaps: list[Gap] = []
     if not figures.activities:
         gaps.append(
             Gap(

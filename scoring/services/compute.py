@@ -8,6 +8,11 @@ rank with `RANK()` (competition ranking: equal totals share a rank) county-wide,
 per township. Before it, two small queries: the county mean rating and the organisations with a
 fully compliant Party branch (`party_branches.compliance`).
 
+What counts is defined once, in the source app: each common table expression is the SQL of a
+queryset (`Activity.objects.verified().in_quarter(q)`, `CreditListing.objects.active_during(q)`,
+`Membership.objects.during(q)`…, see `source_querysets`), so this module names no other app's
+table. The points are the SQL of the rule objects (`scoring.rules`) the explanation applies too.
+
 The quarter's old rows are deleted and the new ones inserted in one transaction, so readers see
 the old ranking or the new one, never a mix (PostgreSQL MVCC; SQLite WAL readers keep their
 snapshot). Recomputing unchanged data writes identical rows.
