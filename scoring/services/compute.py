@@ -178,12 +178,12 @@ def source_querysets(quarter: Quarter) -> dict[str, QuerySet]:
     }
 
 
-def _grid_members(quarter: Quarter, params: dict) -> str:
+def _grid_members(quarter: Quarter, grid: QuerySet, params: dict) -> str:
     """Members holding a grid role during the quarter, per organisation. On PostgreSQL a
     LATERAL join walks from the few people with a grid role to their memberships through the
     person index instead of hashing every membership."""
     if connection.vendor != "postgresql":
-        return embed(source_querysets(quarter)["grid"], "grid", params)
+        return embed(grid, "grid", params)
     people = Person.objects.with_grid_role().order_by().values("id")
     held = (
         Membership.objects.during(quarter)
@@ -300,12 +300,13 @@ def build_insert_sql(snap: dict, mean: Decimal | None, quarter: Quarter) -> tupl
         "previous_quarter": previous_quarter,
         "compliant": compliant if connection.vendor == "postgresql" else json.dumps(compliant),
     }
+    querysets = source_querysets(quarter)
     sources = {
         name: embed(queryset, name, params)
-        for name, queryset in source_querysets(quarter).items()
+        for name, queryset in querysets.items()
         if name != "grid"
     }
-    sources["grid"] = _grid_members(quarter, params)
+    sources["grid"] = _grid_members(quarter, querysets["grid"], params)
     points = ",\n               ".join(
         f"{expression} AS {column}"
         for column, expression in _points_sql(snap, mean, connection.vendor).items()
