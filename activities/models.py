@@ -15,9 +15,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from core.quarters import Quarter, quarter_bounds
 
 # Residents may rate an activity until this many days after its end date.
 FEEDBACK_WINDOW_DAYS = 14
+
+
+def quarter_datetimes(quarter: Quarter) -> tuple[datetime.datetime, datetime.datetime]:
+    """The quarter as [start, end) aware datetimes in the local time zone: a range on the
+    column itself, so an index on it serves (`__date` would wrap the column in a function)."""
+    first, last = quarter_bounds(quarter)
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return start, end
+
+
+def in_quarter_q(field: str, quarter: Quarter, *, is_datetime: bool = True) -> Q:
+    """Dated within the quarter (local time): [start, end) of a datetime field, [first day,
+    last day] of a date field."""
+    if is_datetime:
+        start, end = quarter_datetimes(quarter)
+        return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    first, last = quarter_bounds(quarter)
+    return Q(**{f"{field}__gte": first, f"{field}__lte": last})
 
 
 def new_feedback_token() -> str:
@@ -40,6 +62,15 @@ class VerifiableQuerySet(ScopedQuerySet):
 
     def submitted(self):
         return self.filter(status=VerificationStatus.SUBMITTED)
+
+    def in_quarter(self, quarter: Quarter):
+        """Records dated within the quarter (local time): the span scoring counts."""
+        field = self.model._meta.get_field(self.date_field)
+        return self.filter(
+            in_quarter_q(
+                self.date_field, quarter, is_datetime=isinstance(field, models.DateTimeField)
+            )
+        )
 
     def in_period(self, start: datetime.date, end: datetime.date):
         """Records dated within [start, end] (both dates included, local time)."""
@@ -206,6 +237,11 @@ class MediationCaseQuerySet(VerifiableQuerySet):
     township_lookup = "community__township"
     community_lookup = "community"
     organization_lookup = "organization"
+    date_field = "occurred_on"
+
+    def resolved(self):
+        """Cases that ended in a resolution (scoring counts the verified ones)."""
+        return self.filter(outcome=MediationCase.Outcome.RESOLVED)
 
     def in_period(self, start: datetime.date, end: datetime.date):
         return self.filter(occurred_on__gte=start, occurred_on__lte=end)
@@ -276,6 +312,16 @@ class FeedbackQuerySet(ScopedQuerySet):
     township_lookup = "organization__community__township"
     community_lookup = "organization__community"
     organization_lookup = "organization"
+
+    def counted(self):
+        """Ratings that count: about an organisation, or about a verified activity (an EXISTS
+        on the activity's id, answered from the partial index of verified ids)."""
+        verified = Activity.objects.verified().filter(pk=models.OuterRef("activity_id"))
+        return self.filter(Q(activity__isnull=True) | Q(models.Exists(verified)))
+
+    def in_quarter(self, quarter: Quarter):
+        """Ratings given within the quarter (local time)."""
+        return self.filter(in_quarter_q("created_at", quarter))
 
     def in_period(self, start: datetime.date, end: datetime.date):
         return self.filter(created_at__date__gte=start, created_at__date__lte=end)

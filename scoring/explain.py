@@ -1,13 +1,13 @@
 """Explain every figure of a quarter score in words ("3 项已核实活动 × 5 = 15").
 
 The points stored on the row are what the SQL computed; the explanation recomputes each rule's
-part from the stored figures and the rules snapshot of the quarter (`ScoringQuarter.rules`), so
-it says exactly how the row's points came about under the rules it was computed with.
+part from the stored figures and the rules snapshot of the quarter (`ScoringQuarter.rules`) with
+the rule objects the SQL was built from (`scoring.rules`), so it says exactly how the row's
+points came about under the rules it was computed with.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,6 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from scoring.models import Indicator
+from scoring.rules import (
+    INDICATOR_RULES_BY_INDICATOR,
+    IndicatorRule,
+    SatisfactionRule,
+    ScoringRule,
+)
 
 TWO = Decimal("0.01")
 # No rating in the quarter gives 0 satisfaction points: nobody's opinion is not the county's.
@@ -39,37 +45,18 @@ def _fmt(value) -> str:
     return text
 
 
-def _rule(rules: dict, code: str) -> dict | None:
-    rule = (rules or {}).get("rules", {}).get(code)
-    return rule if rule and rule.get("enabled", True) else None
-
-
-def _capped(value: Decimal, cap) -> tuple[Decimal, bool]:
-    if cap is None:
-        return value, False
-    limit = Decimal(str(cap))
-    if value > limit:
-        return limit, True
-    if value < -limit:
-        return -limit, True
-    return value, False
-
-
-def _per_unit_line(rules: dict, code: str, figure, noun: str) -> tuple[Decimal, str | None]:
+def _per_unit_line(rule: ScoringRule, figure, noun: str) -> tuple[Decimal, str | None]:
     """One counted rule: figure ÷ per → units × points = value (capped)."""
-    rule = _rule(rules, code)
-    if rule is None or not figure:
+    if not rule.enabled or not figure:
         return Decimal(0), None  # nothing counted: nothing to say
-    points = Decimal(rule["points"])
-    per = int(rule["per"])
-    units = math.floor(Decimal(str(figure)) / per)
-    raw = points * units
-    value, capped = _capped(raw, rule["cap"])
-    if per == 1:
+    units = rule.units(figure)
+    raw = rule.raw_points(figure)
+    value = rule.points_for(figure)
+    if rule.per == 1:
         line = _("%(figure)s %(noun)s × %(points)s = %(raw)s") % {
             "figure": _fmt(figure),
             "noun": noun,
-            "points": _fmt(points),
+            "points": _fmt(rule.points),
             "raw": _fmt(raw),
         }
     else:
@@ -78,61 +65,98 @@ def _per_unit_line(rules: dict, code: str, figure, noun: str) -> tuple[Decimal, 
         ) % {
             "figure": _fmt(figure),
             "noun": noun,
-            "per": per,
+            "per": rule.per,
             "units": units,
-            "points": _fmt(points),
+            "points": _fmt(rule.points),
             "raw": _fmt(raw),
         }
-    if capped:
+    if value != raw:
         line += _(" (capped at %(cap)s: %(value)s)") % {
-            "cap": _fmt(rule["cap"]),
+            "cap": _fmt(rule.cap),
             "value": _fmt(value),
         }
     return value, line
 
 
-def _flag_line(rules: dict, code: str, flag: bool, text: str) -> tuple[Decimal, str | None]:
-    rule = _rule(rules, code)
-    if rule is None or not flag:
+def _flag_line(rule: ScoringRule, flag: bool, text: str) -> tuple[Decimal, str | None]:
+    if not rule.enabled or not flag:
         return Decimal(0), None
-    points = Decimal(rule["points"])
+    points = rule.points_for(flag)
     sign = "+" if points >= 0 else "−"
     return points, f"{text}：{sign}{_fmt(abs(points))}"
 
 
+def _wording() -> dict[str, str]:
+    """Each rule's noun (a counted rule) or text (a flag rule), in the active language."""
+    return {
+        "activity_led": pgettext("counted", "verified activities led"),
+        "beneficiaries": pgettext("counted", "beneficiaries"),
+        "volunteer_hours": pgettext("counted", "volunteer hours"),
+        "help_cases": pgettext("counted", "help cases to vulnerable people"),
+        "mediation": pgettext("counted", "verified resolved mediations"),
+        "grid_members": pgettext("counted", "members with a grid role"),
+        "community_assessment": pgettext("counted", "points of community assessment"),
+        "branch_compliant": _("Party branch fully compliant with organisational life"),
+        "commendation": pgettext("counted", "commendations"),
+        "alliance": _("In a Party-building alliance"),
+        "abnormal_list": _("On the abnormal-activity list during the quarter"),
+        "failed_inspection": _("Failed the annual inspection of the year"),
+        "no_show": pgettext("counted", "no-show bookings"),
+    }
+
+
+def _empty() -> dict[str, str]:
+    """What an indicator says when none of its rules counted anything."""
+    return {
+        Indicator.ACTIVITY: _("No verified activity led this quarter: 0"),
+        Indicator.SERVICE: _("No verified service this quarter: 0"),
+        Indicator.GOVERNANCE: _("No contribution to governance recorded this quarter: 0"),
+        Indicator.BONUS: _("No bonus this quarter"),
+        Indicator.DEDUCTION: _("No deduction this quarter"),
+    }
+
+
 def _indicator(
-    indicator: str, points, cap, parts: list[tuple[Decimal, str | None]], empty: str
+    score, snap: dict, indicator: IndicatorRule, wording: dict, empty: str
 ) -> ExplainedIndicator:
-    lines = [line for _value, line in parts if line]
+    """An indicator's lines: each rule's part, then the indicator's cap when it applied."""
+    lines = []
+    for rule, figure in indicator.rules(snap.get("rules")):
+        value = getattr(score, figure)
+        if rule.is_flag:
+            _points, line = _flag_line(rule, value, wording[rule.code])
+        else:
+            _points, line = _per_unit_line(rule, value, wording[rule.code])
+        if line:
+            lines.append(line)
     if not lines:
         lines = [empty]
-    subtotal = sum((value for value, _line in parts), Decimal(0))
-    if cap is not None and subtotal > Decimal(str(cap)):
+    cap = indicator.cap(snap.get("caps"))
+    if indicator.is_capped(snap, score):
         lines.append(
             _("Sum %(sum)s, indicator capped at %(cap)s")
-            % {"sum": _fmt(subtotal), "cap": _fmt(cap)}
+            % {"sum": _fmt(indicator.subtotal(snap.get("rules"), score)), "cap": _fmt(cap)}
         )
     return ExplainedIndicator(
-        indicator=indicator,
-        label=str(Indicator(indicator).label),
-        points=Decimal(points),
-        cap=None if cap is None else Decimal(str(cap)),
+        indicator=indicator.indicator,
+        label=str(Indicator(indicator.indicator).label),
+        points=Decimal(getattr(score, POINTS_FIELDS[indicator.indicator])),
+        cap=cap,
         lines=lines,
     )
 
 
 def _satisfaction(score, rules: dict, cap) -> ExplainedIndicator:
-    rule = _rule(rules, "satisfaction")
-    mean = rules.get("county_mean") if rules else None
+    rule = SatisfactionRule.from_snapshot(rules)
+    mean = rules.get("county_mean")
     lines: list[str] = []
-    if rule is None:
+    if not rule.enabled:
         lines.append(_("Not scored this year"))
     elif not score.feedback_count:
         lines.append(str(NO_RATING_THIS_QUARTER))
     elif score.satisfaction_mean is None:
         lines.append(_("No ratings anywhere in the county this quarter: 0"))
     else:
-        weight = int(rules.get("prior_weight", 5))
         r = Decimal(score.satisfaction_mean)
         lines.append(
             _("%(n)s ratings adding up to %(sum)s (mean %(mean)s)")
@@ -146,7 +170,7 @@ def _satisfaction(score, rules: dict, cap) -> ExplainedIndicator:
             _("Bayesian mean R = (%(sum)s + %(m)s × %(c)s) ÷ (%(n)s + %(m)s) = %(r)s")
             % {
                 "sum": score.feedback_sum,
-                "m": weight,
+                "m": rule.prior_weight,
                 "c": _fmt(mean) if mean is not None else "?",
                 "n": score.feedback_count,
                 "r": format(r.quantize(Decimal("0.001")), "f"),
@@ -154,7 +178,7 @@ def _satisfaction(score, rules: dict, cap) -> ExplainedIndicator:
         )
         lines.append(
             _("%(points)s × (R − 1) ÷ 4 = %(value)s")
-            % {"points": _fmt(rule["points"]), "value": _fmt(score.satisfaction_points)}
+            % {"points": _fmt(rule.points), "value": _fmt(score.satisfaction_points)}
         )
     return ExplainedIndicator(
         indicator=Indicator.SATISFACTION,
@@ -165,120 +189,35 @@ def _satisfaction(score, rules: dict, cap) -> ExplainedIndicator:
     )
 
 
+POINTS_FIELDS = {
+    Indicator.ACTIVITY: "activity_points",
+    Indicator.SERVICE: "service_points",
+    Indicator.GOVERNANCE: "governance_points",
+    Indicator.BONUS: "bonus_points",
+    Indicator.DEDUCTION: "deduction_points",
+}
+
+
 def explain(score, rules: dict) -> list[ExplainedIndicator]:
-    """The six indicators of a score, each with its points, cap and explanation lines."""
-    caps = (rules or {}).get("caps", {})
-    result = [
-        _indicator(
-            Indicator.ACTIVITY,
-            score.activity_points,
-            caps.get("activity_cap"),
-            [
-                _per_unit_line(
-                    rules,
-                    "activity_led",
-                    score.activities,
-                    pgettext("counted", "verified activities led"),
-                )
-            ],
-            _("No verified activity led this quarter: 0"),
-        ),
-        _indicator(
-            Indicator.SERVICE,
-            score.service_points,
-            caps.get("service_cap"),
-            [
-                _per_unit_line(
-                    rules,
-                    "beneficiaries",
-                    score.beneficiaries,
-                    pgettext("counted", "beneficiaries"),
-                ),
-                _per_unit_line(
-                    rules,
-                    "volunteer_hours",
-                    score.volunteer_hours,
-                    pgettext("counted", "volunteer hours"),
-                ),
-                _per_unit_line(
-                    rules,
-                    "help_cases",
-                    score.help_cases,
-                    pgettext("counted", "help cases to vulnerable people"),
-                ),
-            ],
-            _("No verified service this quarter: 0"),
-        ),
-        _satisfaction(score, rules, caps.get("satisfaction_cap")),
-        _indicator(
-            Indicator.GOVERNANCE,
-            score.governance_points,
-            caps.get("governance_cap"),
-            [
-                _per_unit_line(
-                    rules,
-                    "mediation",
-                    score.mediations,
-                    pgettext("counted", "verified resolved mediations"),
-                ),
-                _per_unit_line(
-                    rules,
-                    "grid_members",
-                    score.grid_members,
-                    pgettext("counted", "members with a grid role"),
-                ),
-                _per_unit_line(
-                    rules,
-                    "community_assessment",
-                    score.community_assessment,
-                    pgettext("counted", "points of community assessment"),
-                ),
-            ],
-            _("No contribution to governance recorded this quarter: 0"),
-        ),
-        _indicator(
-            Indicator.BONUS,
-            score.bonus_points,
-            caps.get("bonus_cap"),
-            [
-                _flag_line(
-                    rules,
-                    "branch_compliant",
-                    score.branch_compliant,
-                    _("Party branch fully compliant with organisational life"),
-                ),
-                _per_unit_line(
-                    rules, "commendation", score.commendations, pgettext("counted", "commendations")
-                ),
-                _flag_line(rules, "alliance", score.in_alliance, _("In a Party-building alliance")),
-            ],
-            _("No bonus this quarter"),
-        ),
-        _indicator(
-            Indicator.DEDUCTION,
-            score.deduction_points,
-            None,
-            [
-                _flag_line(
-                    rules,
-                    "abnormal_list",
-                    score.abnormal_listed,
-                    _("On the abnormal-activity list during the quarter"),
-                ),
-                _flag_line(
-                    rules,
-                    "failed_inspection",
-                    score.failed_inspection,
-                    _("Failed the annual inspection of the year"),
-                ),
-                _per_unit_line(
-                    rules, "no_show", score.no_shows, pgettext("counted", "no-show bookings")
-                ),
-            ],
-            _("No deduction this quarter"),
-        ),
+    """The six indicators of a score, each with its points, cap and explanation lines.
+
+    `rules` is the quarter's snapshot (`ScoringQuarter.rules`); each rule's part comes from
+    the same rule objects the recompute's SQL is built from (`scoring.rules`)."""
+    snap = rules or {}
+    wording, empty = _wording(), _empty()
+    by_indicator = INDICATOR_RULES_BY_INDICATOR
+
+    def counted(indicator: str) -> ExplainedIndicator:
+        return _indicator(score, snap, by_indicator[indicator], wording, empty[indicator])
+
+    return [
+        counted(Indicator.ACTIVITY),
+        counted(Indicator.SERVICE),
+        _satisfaction(score, snap, snap.get("caps", {}).get("satisfaction_cap")),
+        counted(Indicator.GOVERNANCE),
+        counted(Indicator.BONUS),
+        counted(Indicator.DEDUCTION),
     ]
-    return result
 
 
 def not_ranked_reason(score) -> str:

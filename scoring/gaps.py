@@ -4,8 +4,8 @@ Built from the rules that score and oversee it, not from rules of its own:
 
 - the quarter's figures the score counts (`quarter_figures`: verified activities led, counted
   ratings, the abnormal list during the quarter, the year's failed inspection, no-show
-  bookings) use the predicates of `scoring.services.compute` (a test compares them with a
-  computed score), and the points at stake come from the year's scheme;
+  bookings) use the source apps' querysets the recompute composes (a test compares them with a
+  computed score), and the points at stake come from the year's scheme's rule objects;
 - the credit lists in force (`orgs.rules.is_in_force`), the evaluation grade's validity
   (`Organization.grade_is_valid`) and last year's annual inspection, as the organisation's
   oversight section shows them;
@@ -19,19 +19,18 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from activities.models import Activity, Feedback, VerificationStatus
+from activities.models import Activity, Feedback
 from core import quarters
 from orgs import rules as credit_rules
 from orgs.models import AnnualInspection, CreditListing, Organization
 from party_branches.compliance import branch_compliance
 from party_branches.models import Branch, InstructorAssignment
 from scoring.models import Scheme
-from scoring.rules import RULES_BY_CODE
+from scoring.rules import RULES_BY_CODE, ScoringRule
 from scoring.services.compute import quarter_datetimes
 from venues.models import Booking
 
@@ -93,66 +92,50 @@ class QuarterFigures:
 
 
 def quarter_figures(organization: Organization, quarter: tuple[int, int]) -> QuarterFigures:
-    """The score's figures for one organisation, with the score's own conditions
-    (`scoring.services.compute.build_insert_sql`): the same records count in both."""
+    """The score's figures for one organisation: the querysets the recompute composes
+    (`scoring.services.compute.source_querysets`), so the same records count in both."""
     year, _q = quarter
-    first, last = quarters.quarter_bounds(quarter)
     start, end = quarter_datetimes(*quarter)
-    activities = Activity.objects.filter(
-        lead_organization=organization,
-        status=VerificationStatus.VERIFIED,
-        start__gte=start,
-        start__lt=end,
-    ).count()
-    ratings = (
-        Feedback.objects.filter(
-            organization=organization, created_at__gte=start, created_at__lt=end
-        )
-        .filter(Q(activity__isnull=True) | Q(activity__status=VerificationStatus.VERIFIED))
-        .count()
-    )
-    abnormal = CreditListing.objects.filter(
-        organization=organization,
-        list_kind=CreditListing.Kind.ABNORMAL,
-        listed_on__lte=last,
-    ).filter(Q(removed_on__isnull=True) | Q(removed_on__gte=first))
-    failed = AnnualInspection.objects.filter(
-        organization=organization, year=year, conclusion=AnnualInspection.Conclusion.FAILED
-    )
-    no_shows = Booking.objects.filter(
-        organization=organization,
-        status=Booking.Status.NO_SHOW,
-        start__gte=start,
-        start__lt=end,
-    ).count()
     return QuarterFigures(
-        activities=activities,
-        ratings=ratings,
-        abnormal_listed=abnormal.exists(),
-        failed_inspection=failed.exists(),
-        no_shows=no_shows,
+        activities=Activity.objects.verified()
+        .in_quarter(quarter)
+        .filter(lead_organization=organization)
+        .count(),
+        ratings=Feedback.objects.counted()
+        .in_quarter(quarter)
+        .filter(organization=organization)
+        .count(),
+        abnormal_listed=CreditListing.objects.active_during(quarter)
+        .filter(organization=organization, list_kind=CreditListing.Kind.ABNORMAL)
+        .exists(),
+        failed_inspection=AnnualInspection.objects.failed()
+        .filter(organization=organization, year=year)
+        .exists(),
+        no_shows=Booking.objects.filter(
+            organization=organization,
+            status=Booking.Status.NO_SHOW,
+            start__gte=start,
+            start__lt=end,
+        ).count(),
     )
 
 
-def rule_points(year: int) -> dict[str, tuple[Decimal, int, Decimal | None, bool]]:
-    """(points, per, cap, enabled) of each rule of the year's scheme (defaults without one)."""
+def year_rules(year: int) -> dict[str, ScoringRule]:
+    """Each rule of the year's scheme (the defaults without one), as the recompute applies it."""
     scheme = Scheme.objects.filter(year=year).first()
-    rules = {code: (rule.points, rule.per, rule.cap, True) for code, rule in RULES_BY_CODE.items()}
+    rules = {
+        code: ScoringRule(code, rule.points, rule.per, rule.cap)
+        for code, rule in RULES_BY_CODE.items()
+    }
     if scheme is not None:
         for rule in scheme.rules.all():
-            rules[rule.code] = (rule.points, rule.per, rule.cap, rule.enabled)
+            rules[rule.code] = ScoringRule(rule.code, rule.points, rule.per, rule.cap, rule.enabled)
     return rules
 
 
-def _deduction(rules, code: str, figure: int = 1) -> Decimal:
-    """The points a deduction rule takes for a figure (the score's formula; 0 if disabled)."""
-    points, per, cap, enabled = rules[code]
-    if not enabled or not figure:
-        return Decimal(0)
-    value = points * (figure // per)
-    if cap is not None and value < -cap:
-        value = -cap
-    return value
+def _deduction(rules: dict[str, ScoringRule], code: str, figure: int = 1) -> Decimal:
+    """The points a deduction rule takes for a figure (a flag: 1), as the score takes them."""
+    return rules[code].points_for(figure)
 
 
 def _fmt(value: Decimal) -> str:
@@ -166,14 +149,21 @@ def organization_gaps(
     """Every gap of the organisation today, deductions first, each with what to do."""
     today = today or timezone.localdate()
     quarter = quarters.quarter_of(today)
-    year = quarter[0]
-    label = quarters.quarter_label(quarter)
     figures = quarter_figures(organization, quarter)
-    rules = rule_points(year)
     detail = reverse("orgs:organization_detail", kwargs={"pk": organization.pk})
-    gaps: list[Gap] = []
+    return [
+        *_deduction_gaps(figures, year_rules(quarter[0]), quarter[0], detail),
+        *_oversight_gaps(organization, today, detail),
+        *_party_gaps(user, organization, quarter, today, detail),
+        *_counting_gaps(organization, figures, quarter),
+    ]
 
-    # What the score deducts this quarter.
+
+def _deduction_gaps(
+    figures: QuarterFigures, rules: dict[str, ScoringRule], year: int, detail: str
+) -> list[Gap]:
+    """What the score deducts this quarter."""
+    gaps: list[Gap] = []
     if figures.abnormal_listed:
         points = _deduction(rules, "abnormal_list")
         gaps.append(
@@ -208,7 +198,12 @@ def organization_gaps(
             )
         )
 
-    # The oversight section: credit lists in force today, last year's inspection, the grade.
+    return gaps
+
+
+def _oversight_gaps(organization: Organization, today: datetime.date, detail: str) -> list[Gap]:
+    """The oversight section: credit lists in force today, last year's inspection, the grade."""
+    gaps: list[Gap] = []
     listings = list(CreditListing.objects.filter(organization=organization))
     if any(
         listing.list_kind == CreditListing.Kind.SERIOUS and credit_rules.is_in_force(listing, today)
@@ -249,7 +244,12 @@ def organization_gaps(
             )
         )
 
-    # Party organisation: branches behind this quarter, or neither branch nor instructor.
+    return gaps
+
+
+def _party_gaps(user, organization: Organization, quarter, today, detail: str) -> list[Gap]:
+    """Party organisation: branches behind this quarter, or neither branch nor instructor."""
+    gaps: list[Gap] = []
     branches = Branch.objects.visible_to(user).filter(organizations=organization)
     for row in branch_compliance(branches_qs=branches, quarter=quarter, today=today):
         if row.behind:
@@ -271,7 +271,13 @@ def organization_gaps(
     if not has_branch and not has_instructor:
         gaps.append(Gap("branch", str(GAP_NO_BRANCH), str(GAP_NO_BRANCH_TODO), f"{detail}#party"))
 
-    # What the score counts and has nothing of yet this quarter.
+    return gaps
+
+
+def _counting_gaps(organization: Organization, figures: QuarterFigures, quarter) -> list[Gap]:
+    """What the score counts and has nothing of yet this quarter."""
+    label = quarters.quarter_label(quarter)
+    gaps: list[Gap] = []
     if not figures.activities:
         gaps.append(
             Gap(

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet
 from core.identifiers import CreditCodeValidator, MobileValidator
+from core.quarters import Quarter, quarter_bounds
 
 GRADE_VALID_YEARS = 5
 
@@ -43,6 +44,21 @@ class OrganizationQuerySet(ScopedQuerySet):
                 Organization.Status.DEREGISTERED,
                 Organization.Status.REVOKED,
             ]
+        )
+
+    def existing_during(self, quarter: Quarter):
+        """Organisations that existed at some time in the quarter: founded by its last day
+        (or undated), not merged, deregistered or revoked before its first (or undated)."""
+        first, last = quarter_bounds(quarter)
+        gone_before = Q(
+            status__in=[
+                Organization.Status.MERGED,
+                Organization.Status.DEREGISTERED,
+                Organization.Status.REVOKED,
+            ]
+        ) & (Q(status_changed_on__isnull=True) | Q(status_changed_on__lt=first))
+        return self.exclude(gone_before).filter(
+            Q(founded_on__isnull=True) | Q(founded_on__lte=last)
         )
 
     def pickable(self):

@@ -6,12 +6,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from core.quarters import Quarter, quarter_bounds
 
 
 class OrganizationScopedQuerySet(ScopedQuerySet):
     township_lookup = "organization__community__township"
     community_lookup = "organization__community"
     organization_lookup = "organization"
+
+
+class AnnualInspectionQuerySet(OrganizationScopedQuerySet):
+    def failed(self):
+        """Inspections concluded as failed."""
+        return self.filter(conclusion=AnnualInspection.Conclusion.FAILED)
 
 
 class AnnualInspection(models.Model):
@@ -42,7 +49,7 @@ class AnnualInspection(models.Model):
         related_name="+",
     )
 
-    objects = OrganizationScopedQuerySet.as_manager()
+    objects = AnnualInspectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("annual inspection")
@@ -66,6 +73,14 @@ class CreditListingQuerySet(OrganizationScopedQuerySet):
         """Listings in force on a date: listed by then, not removed by then."""
         return self.filter(listed_on__lte=on).filter(
             Q(removed_on__isnull=True) | Q(removed_on__gt=on)
+        )
+
+    def active_during(self, quarter: Quarter):
+        """Listings in force at some time in the quarter: listed by its last day, not removed
+        before its first (removed on the first day still counts: it was listed that day)."""
+        first, last = quarter_bounds(quarter)
+        return self.filter(listed_on__lte=last).filter(
+            Q(removed_on__isnull=True) | Q(removed_on__gte=first)
         )
 
 

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from accounts.scoping import Level, ScopedQuerySet
 from core.identifiers import IdNumberValidator, MobileValidator
 from core.masking import mask_id_number, mask_mobile
+from core.quarters import Quarter, quarter_bounds
 
 # The search by the last digits of an ID number or mobile compares this many trailing characters,
 # through an index on the expression (no stored column, so no write path has to fill one).
@@ -121,6 +122,10 @@ class PersonQuerySet(ScopedQuerySet):
     def current(self):
         """People who have not been merged into another record."""
         return self.filter(merged_into__isnull=True)
+
+    def with_grid_role(self):
+        """People holding a grid role."""
+        return self.exclude(grid_role="")
 
 
 class Person(models.Model):
@@ -239,6 +244,18 @@ class MembershipQuerySet(ScopedQuerySet):
     def current(self):
         """Memberships not ended."""
         return self.filter(left_on__isnull=True)
+
+    def during(self, quarter: Quarter):
+        """Memberships held at some time in the quarter: joined by its last day, not left
+        before its first."""
+        first, last = quarter_bounds(quarter)
+        return self.filter(joined_on__lte=last).filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=first)
+        )
+
+    def with_grid_role(self):
+        """Memberships of people holding a grid role."""
+        return self.exclude(person__grid_role="")
 
 
 class Membership(models.Model):

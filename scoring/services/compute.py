@@ -8,6 +8,11 @@ rank with `RANK()` (competition ranking: equal totals share a rank) county-wide,
 per township. Before it, two small queries: the county mean rating and the organisations with a
 fully compliant Party branch (`party_branches.compliance`).
 
+What counts is defined once, in the source app: each common table expression is the SQL of a
+queryset (`Activity.objects.verified().in_quarter(q)`, `CreditListing.objects.active_during(q)`,
+`Membership.objects.during(q)`…, see `source_querysets`), so this module names no other app's
+table. The points are the SQL of the rule objects (`scoring.rules`) the explanation applies too.
+
 The quarter's old rows are deleted and the new ones inserted in one transaction, so readers see
 the old ranking or the new one, never a mix (PostgreSQL MVCC; SQLite WAL readers keep their
 snapshot). Recomputing unchanged data writes identical rows.
@@ -22,18 +27,24 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.query import QuerySet
 from django.utils import timezone
 
-from activities.models import MediationCase, VerificationStatus
-from core.quarters import quarter_bounds, shift_quarter
-from orgs.models import AnnualInspection, CreditListing, Organization
+from activities.models import Activity, Feedback, MediationCase
+from activities.models import quarter_datetimes as _quarter_datetimes
+from core.quarters import Quarter, shift_quarter
+from orgs.models import AnnualInspection, CreditListing, Membership, Organization, Person
 from party_branches.compliance import compliant_organization_ids
-from scoring.models import QuarterScore, ScoringQuarter
-from scoring.rules import ensure_scheme, snapshot
+from scoring.models import Indicator, QuarterAssessment, QuarterScore, ScoringQuarter
+from scoring.rules import INDICATOR_RULES_BY_INDICATOR, SatisfactionRule, snapshot
+from scoring.services.schemes import ensure_scheme
 from venues.models import Booking
 
 GONE_STATUSES = (
@@ -60,12 +71,7 @@ class ComputeResult:
 
 def quarter_datetimes(year: int, quarter: int) -> tuple[datetime.datetime, datetime.datetime]:
     """The quarter as [start, end) aware datetimes in the local time zone."""
-    first, last = quarter_bounds((year, quarter))
-    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    end = timezone.make_aware(
-        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
-    )
-    return start, end
+    return _quarter_datetimes((year, quarter))
 
 
 def db_datetime(value: datetime.datetime):
@@ -85,76 +91,113 @@ def quarter_db_datetimes(year: int, quarter: int) -> tuple:
     return db_datetime(start), db_datetime(end)
 
 
-def _literal(value) -> str:
-    """A rule value as an SQL numeric literal (values come from validated Decimal fields)."""
-    number = Decimal(str(value))
-    if not number.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
-    return format(number, "f")
+_PLACEHOLDER = re.compile(r"%%|%s")
 
 
-def _cap(expression: str, cap) -> str:
-    if cap is None:
-        return f"({expression})"
-    limit = _literal(cap)
-    return f"(CASE WHEN ({expression}) > {limit} THEN {limit} ELSE ({expression}) END)"
+def embed(queryset: QuerySet, name: str, params: dict) -> str:
+    """The queryset's SQL for a larger raw statement with named parameters: its `%s`
+    placeholders become `%(name_i)s`, their values go into `params`."""
+    sql, values = queryset.query.sql_with_params()
+    values = iter(values)
+    count = 0
+
+    def named(match: re.Match) -> str:
+        nonlocal count
+        if match.group(0) == "%%":
+            return "%%"
+        key = f"{name}_{count}"
+        count += 1
+        params[key] = next(values)
+        return f"%({key})s"
+
+    return _PLACEHOLDER.sub(named, sql)
 
 
-def _floor_cap(expression: str, cap) -> str:
-    """Cap a negative figure at −cap."""
-    if cap is None:
-        return f"({expression})"
-    limit = _literal(cap)
-    return f"(CASE WHEN ({expression}) < -{limit} THEN -{limit} ELSE ({expression}) END)"
+def _per_organization(queryset: QuerySet, field: str) -> QuerySet:
+    return queryset.order_by().values(org_id=F(field))
 
 
-def _floor_div(expression: str, per: int) -> str:
-    """floor(expression / per) for a non-negative figure, on both databases."""
-    if connection.vendor == "postgresql":
-        return f"FLOOR(({expression}) / {int(per)})"
-    return f"CAST(({expression}) / {int(per)} AS INTEGER)"
+def _flag(condition: Q):
+    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
-def _rule_points(rules: dict, code: str, figure: str) -> str:
-    """Points one rule gives for a figure: points × floor(figure / per), capped; 0 if disabled."""
-    rule = rules.get(code)
-    if not rule or not rule["enabled"]:
-        return "0"
-    points = _literal(rule["points"])
-    units = _floor_div(figure, rule["per"])
-    raw = f"{points} * {units}"
-    if Decimal(rule["points"]) < 0:
-        return _floor_cap(raw, rule["cap"])
-    return _cap(raw, rule["cap"])
+def source_querysets(quarter: Quarter) -> dict[str, QuerySet]:
+    """What the score counts per organisation, each from its own app's definition: the
+    quarter's verified activities led, verified resolved mediations, members holding a grid
+    role, credit listings in force, the year's failed inspection and no-show bookings; and
+    the organisations scored (those that existed during the quarter)."""
+    year, _q = quarter
+    start, end = _quarter_datetimes(quarter)
+    return {
+        "act": _per_organization(
+            Activity.objects.verified().in_quarter(quarter), "lead_organization"
+        ).annotate(
+            # COUNT(*), not of the id: the index of verified activities answers it alone.
+            n=Count("*"),
+            ben=Sum("beneficiaries"),
+            hours=Sum("volunteer_hours"),
+            help=Sum("help_cases"),
+        ),
+        "med": _per_organization(
+            MediationCase.objects.verified().resolved().in_quarter(quarter), "organization"
+        ).annotate(n=Count("*")),
+        "grid": _per_organization(
+            Membership.objects.during(quarter).with_grid_role(), "organization"
+        ).annotate(n=Count("person", distinct=True)),
+        "cl": _per_organization(
+            CreditListing.objects.active_during(quarter), "organization"
+        ).annotate(
+            abnormal=_flag(Q(list_kind=CreditListing.Kind.ABNORMAL)),
+            serious=_flag(Q(list_kind=CreditListing.Kind.SERIOUS)),
+        ),
+        "insp": _per_organization(
+            AnnualInspection.objects.failed().filter(year=year), "organization"
+        ).annotate(n=Count("*")),
+        "ns": _per_organization(
+            Booking.objects.filter(status=Booking.Status.NO_SHOW, start__gte=start, start__lt=end),
+            "organization",
+        ).annotate(n=Count("*")),
+        "org": Organization.objects.existing_during(quarter)
+        .order_by()
+        .values(
+            "status",
+            org_id=F("pk"),
+            category_ref=F("category"),
+            township_ref=F("community__township"),
+            alliance=Case(
+                When(in_party_alliance=True, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            gone=Case(
+                When(status__in=GONE_STATUSES, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        ),
+    }
 
 
-def _flag_points(rules: dict, code: str, flag: str) -> str:
-    rule = rules.get(code)
-    if not rule or not rule["enabled"]:
-        return "0"
-    return f"(CASE WHEN {flag} = 1 THEN {_literal(rule['points'])} ELSE 0 END)"
-
-
-def _grid_members() -> str:
+def _grid_members(quarter: Quarter, grid: QuerySet, params: dict) -> str:
     """Members holding a grid role during the quarter, per organisation. On PostgreSQL a
     LATERAL join walks from the few people with a grid role to their memberships through the
     person index instead of hashing every membership."""
-    where = "m.joined_on <= %(last)s AND (m.left_on IS NULL OR m.left_on >= %(first)s)"
-    if connection.vendor == "postgresql":
-        return f"""
-        SELECT m.organization_id AS org_id, COUNT(DISTINCT m.person_id) AS n
-        FROM orgs_person p CROSS JOIN LATERAL (
-            SELECT organization_id, person_id FROM orgs_membership m
-            WHERE m.person_id = p.id AND {where}
-            OFFSET 0  -- keeps the planner from flattening the LATERAL back into a hash join
-        ) m
-        WHERE p.grid_role <> ''
-        GROUP BY m.organization_id"""  # noqa: S608 (no value is formatted in)
+    if connection.vendor != "postgresql":
+        return embed(grid, "grid", params)
+    people = Person.objects.with_grid_role().order_by().values("id")
+    held = (
+        Membership.objects.during(quarter)
+        .filter(person=RawSQL("p.id", ()))
+        .order_by()
+        .values("organization_id", "person_id")
+    )
     return f"""
         SELECT m.organization_id AS org_id, COUNT(DISTINCT m.person_id) AS n
-        FROM orgs_membership m JOIN orgs_person p ON p.id = m.person_id
-        WHERE p.grid_role <> '' AND {where}
-        GROUP BY m.organization_id"""  # noqa: S608 (no value is formatted in)
+        FROM ({embed(people, "grid_people", params)}) p CROSS JOIN LATERAL (
+            {embed(held, "grid_held", params)}
+            OFFSET 0  -- keeps the planner from flattening the LATERAL back into a hash join
+        ) m
+        GROUP BY m.organization_id"""  # noqa: S608 (querysets' SQL; values are parameters)
 
 
 def _compliant_ids() -> str:
@@ -168,27 +211,19 @@ def _compliant_ids() -> str:
 RATINGS_TABLE = "scoring_quarter_ratings"
 
 
-def collect_ratings(cursor, start, end) -> Decimal | None:
-    """Aggregate the quarter's counted ratings per organisation into a temporary table (read
-    once, used twice) and return the county mean (None without ratings).
+def counted_ratings(quarter: Quarter) -> QuerySet:
+    """The quarter's counted ratings per organisation: how many, and their sum."""
+    return _per_organization(
+        Feedback.objects.counted().in_quarter(quarter), "organization"
+    ).annotate(n=Count("*"), total=Sum("score"))
 
-    Ratings count when they are about an organisation or about a verified activity. `start`
-    and `end` are values for the raw query (`quarter_db_datetimes`).
-    """
+
+def collect_ratings(cursor, quarter: Quarter) -> Decimal | None:
+    """Aggregate the quarter's counted ratings per organisation into a temporary table (read
+    once, used twice) and return the county mean (None without ratings)."""
+    sql, params = counted_ratings(quarter).query.sql_with_params()
     cursor.execute(f"DROP TABLE IF EXISTS {RATINGS_TABLE}")
-    cursor.execute(
-        f"""
-        CREATE TEMPORARY TABLE {RATINGS_TABLE} AS
-        SELECT f.organization_id AS org_id, COUNT(*) AS n, SUM(f.score) AS total
-        FROM activities_feedback f
-        WHERE f.created_at >= %s AND f.created_at < %s
-          AND (f.activity_id IS NULL OR EXISTS (
-              SELECT 1 FROM activities_activity a
-              WHERE a.id = f.activity_id AND a.status = '{VerificationStatus.VERIFIED}'))
-        GROUP BY f.organization_id
-        """,  # noqa: S608 (model constants only; values are parameters)
-        [start, end],
-    )
+    cursor.execute(f"CREATE TEMPORARY TABLE {RATINGS_TABLE} AS {sql}", params)
     cursor.execute(f"SELECT SUM(total), SUM(n) FROM {RATINGS_TABLE}")  # noqa: S608
     total, count = cursor.fetchone()
     if not count:
@@ -234,118 +269,64 @@ SCORE_COLUMNS = (
 )
 
 
-def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
-    """The INSERT … SELECT that scores and ranks every organisation of the quarter."""
-    rules = snap["rules"]
-    caps = snap["caps"]
-    weight = int(snap["prior_weight"])
-    verified = VerificationStatus.VERIFIED
-    gone = ", ".join(f"'{status}'" for status in GONE_STATUSES)
+def _points_sql(snap: dict, mean: Decimal | None, vendor: str) -> dict[str, str]:
+    """Each indicator's points as SQL of the figure columns, from the rule objects."""
+    indicators = INDICATOR_RULES_BY_INDICATOR
+    satisfaction = SatisfactionRule.from_snapshot(snap)
+    return {
+        "satisfaction_mean": "CAST(NULL AS NUMERIC)"
+        if mean is None
+        else f"ROUND({satisfaction.mean_sql(mean, 'fb_n', 'fb_sum')}, 3)",
+        "activity_points": indicators[Indicator.ACTIVITY].sql(snap, vendor),
+        "service_points": indicators[Indicator.SERVICE].sql(snap, vendor),
+        "satisfaction_points": satisfaction.sql(mean, "fb_n", "fb_sum"),
+        "governance_points": indicators[Indicator.GOVERNANCE].sql(snap, vendor),
+        "bonus_points": indicators[Indicator.BONUS].sql(snap, vendor),
+        "deduction_points": indicators[Indicator.DEDUCTION].sql(snap, vendor),
+    }
 
-    if mean is None:
-        bayes = "NULL"
-    else:
-        c = _literal(mean)
-        # (Σscores + m·C) / (n + m) for an organisation rated in the quarter: the county mean
-        # steadies small counts from the first rating. Without a rating there is no opinion to
-        # steady: no mean, and 0 satisfaction points (本季度无群众评价).
-        bayes = (
-            f"(CASE WHEN fb_n = 0 THEN NULL "
-            f"ELSE (CAST(fb_sum AS NUMERIC) + {weight} * {c}) / (fb_n + {weight}) END)"
-        )
-    satisfaction_rule = rules.get("satisfaction")
-    if mean is None or not satisfaction_rule or not satisfaction_rule["enabled"]:
-        satisfaction = "0"
-    else:
-        satisfaction = f"ROUND({_literal(satisfaction_rule['points'])} * ({bayes} - 1) / 4, 2)"
-        satisfaction = (
-            f"(CASE WHEN fb_n = 0 THEN 0 WHEN {satisfaction} < 0 THEN 0 ELSE {satisfaction} END)"
-        )
 
-    activity = _cap(_rule_points(rules, "activity_led", "activities"), caps["activity_cap"])
-    service = _cap(
-        " + ".join(
-            [
-                _rule_points(rules, "beneficiaries", "beneficiaries"),
-                _rule_points(rules, "volunteer_hours", "volunteer_hours"),
-                _rule_points(rules, "help_cases", "help_cases"),
-            ]
-        ),
-        caps["service_cap"],
-    )
-    governance = _cap(
-        " + ".join(
-            [
-                _rule_points(rules, "mediation", "mediations"),
-                _rule_points(rules, "grid_members", "grid_members"),
-                _rule_points(rules, "community_assessment", "community_assessment"),
-            ]
-        ),
-        caps["governance_cap"],
-    )
-    bonus = _cap(
-        " + ".join(
-            [
-                _flag_points(rules, "branch_compliant", "branch_compliant"),
-                _rule_points(rules, "commendation", "commendations"),
-                _flag_points(rules, "alliance", "in_alliance"),
-            ]
-        ),
-        caps["bonus_cap"],
-    )
-    deduction = " + ".join(
-        [
-            _flag_points(rules, "abnormal_list", "abnormal_listed"),
-            _flag_points(rules, "failed_inspection", "failed_inspection"),
-            _rule_points(rules, "no_show", "no_shows"),
-        ]
+def build_insert_sql(snap: dict, mean: Decimal | None, quarter: Quarter) -> tuple[str, dict]:
+    """The INSERT … SELECT that scores and ranks every organisation of the quarter, and its
+    parameters. The sources are the source apps' querysets (`source_querysets`), embedded as
+    common table expressions; the points are the rule objects' SQL (`scoring.rules`)."""
+    year, q = quarter
+    previous_year, previous_quarter = shift_quarter(quarter, -1)
+    compliant = sorted(compliant_organization_ids(quarter=quarter))
+    params: dict = {
+        "year": year,
+        "quarter": q,
+        "previous_year": previous_year,
+        "previous_quarter": previous_quarter,
+        "compliant": compliant if connection.vendor == "postgresql" else json.dumps(compliant),
+    }
+    querysets = source_querysets(quarter)
+    sources = {
+        name: embed(queryset, name, params)
+        for name, queryset in querysets.items()
+        if name != "grid"
+    }
+    sources["grid"] = _grid_members(quarter, querysets["grid"], params)
+    points = ",\n               ".join(
+        f"{expression} AS {column}"
+        for column, expression in _points_sql(snap, mean, connection.vendor).items()
     )
     columns = ", ".join(SCORE_COLUMNS)
-    # Formatted in: model constants and rule values through _literal (validated Decimals);
-    # dates and ids go as parameters.
-    return f"""
-    INSERT INTO scoring_quarterscore ({columns})
+    # Formatted in: the source querysets' SQL (their values are parameters), model constants
+    # and rule values through sql_literal (validated Decimals).
+    sql = f"""
+    INSERT INTO {QuarterScore._meta.db_table} ({columns})
     WITH
-    act AS (
-        SELECT lead_organization_id AS org_id, COUNT(*) AS n, SUM(beneficiaries) AS ben,
-               SUM(volunteer_hours) AS hours, SUM(help_cases) AS help
-        FROM activities_activity
-        WHERE status = '{verified}' AND start >= %(start)s AND start < %(end)s
-        GROUP BY lead_organization_id
-    ),
+    act AS ({sources["act"]}),
     fb AS (SELECT org_id, n, total FROM {RATINGS_TABLE}),
-    med AS (
-        SELECT organization_id AS org_id, COUNT(*) AS n
-        FROM activities_mediationcase
-        WHERE status = '{verified}' AND outcome = '{MediationCase.Outcome.RESOLVED}'
-          AND occurred_on >= %(first)s AND occurred_on <= %(last)s
-        GROUP BY organization_id
-    ),
-    grid AS ({_grid_members()}),
-    cl AS (
-        SELECT organization_id AS org_id,
-               MAX(CASE WHEN list_kind = '{CreditListing.Kind.ABNORMAL}' THEN 1 ELSE 0 END)
-                   AS abnormal,
-               MAX(CASE WHEN list_kind = '{CreditListing.Kind.SERIOUS}' THEN 1 ELSE 0 END)
-                   AS serious
-        FROM orgs_creditlisting
-        WHERE listed_on <= %(last)s AND (removed_on IS NULL OR removed_on >= %(first)s)
-        GROUP BY organization_id
-    ),
-    insp AS (
-        SELECT organization_id AS org_id, COUNT(*) AS n
-        FROM orgs_annualinspection
-        WHERE year = %(year)s AND conclusion = '{AnnualInspection.Conclusion.FAILED}'
-        GROUP BY organization_id
-    ),
-    ns AS (
-        SELECT organization_id AS org_id, COUNT(*) AS n
-        FROM venues_booking
-        WHERE status = '{Booking.Status.NO_SHOW}' AND start >= %(start)s AND start < %(end)s
-        GROUP BY organization_id
-    ),
+    med AS ({sources["med"]}),
+    grid AS ({sources["grid"]}),
+    cl AS ({sources["cl"]}),
+    insp AS ({sources["insp"]}),
+    ns AS ({sources["ns"]}),
+    o AS ({sources["org"]}),
     base AS (
-        SELECT o.id AS org_id, o.category_id, c.township_id, o.status,
+        SELECT o.org_id, o.category_ref AS category_id, o.township_ref AS township_id, o.status,
                COALESCE(act.n, 0) AS activities,
                COALESCE(act.ben, 0) AS beneficiaries,
                COALESCE(act.hours, 0) AS volunteer_hours,
@@ -357,38 +338,27 @@ def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
                COALESCE(qa.community_score, 0) AS community_assessment,
                CASE WHEN bc.org_id IS NULL THEN 0 ELSE 1 END AS branch_compliant,
                COALESCE(qa.commendations, 0) AS commendations,
-               CASE WHEN o.in_party_alliance THEN 1 ELSE 0 END AS in_alliance,
+               o.alliance AS in_alliance,
                COALESCE(cl.abnormal, 0) AS abnormal_listed,
                COALESCE(cl.serious, 0) AS serious_listed,
                CASE WHEN insp.n IS NULL THEN 0 ELSE 1 END AS failed_inspection,
                COALESCE(ns.n, 0) AS no_shows,
-               CASE WHEN o.status IN ({gone}) THEN 1 ELSE 0 END AS gone
-        FROM orgs_organization o
-        JOIN areas_community c ON c.id = o.community_id
-        LEFT JOIN act ON act.org_id = o.id
-        LEFT JOIN fb ON fb.org_id = o.id
-        LEFT JOIN med ON med.org_id = o.id
-        LEFT JOIN grid ON grid.org_id = o.id
-        LEFT JOIN cl ON cl.org_id = o.id
-        LEFT JOIN insp ON insp.org_id = o.id
-        LEFT JOIN ns ON ns.org_id = o.id
-        LEFT JOIN ({_compliant_ids()}) bc ON bc.org_id = o.id
-        LEFT JOIN scoring_quarterassessment qa
-               ON qa.organization_id = o.id AND qa.year = %(year)s AND qa.quarter = %(quarter)s
-        WHERE NOT (o.status IN ({gone})
-                   AND (o.status_changed_on IS NULL OR o.status_changed_on < %(first)s))
-          AND (o.founded_on IS NULL OR o.founded_on <= %(last)s)
+               o.gone
+        FROM o
+        LEFT JOIN act ON act.org_id = o.org_id
+        LEFT JOIN fb ON fb.org_id = o.org_id
+        LEFT JOIN med ON med.org_id = o.org_id
+        LEFT JOIN grid ON grid.org_id = o.org_id
+        LEFT JOIN cl ON cl.org_id = o.org_id
+        LEFT JOIN insp ON insp.org_id = o.org_id
+        LEFT JOIN ns ON ns.org_id = o.org_id
+        LEFT JOIN ({_compliant_ids()}) bc ON bc.org_id = o.org_id
+        LEFT JOIN {QuarterAssessment._meta.db_table} qa
+               ON qa.organization_id = o.org_id AND qa.year = %(year)s AND qa.quarter = %(quarter)s
     ),
     pts AS (
         SELECT base.*,
-               {"CAST(NULL AS NUMERIC)" if mean is None else f"ROUND({bayes}, 3)"}
-                   AS satisfaction_mean,
-               {activity} AS activity_points,
-               {service} AS service_points,
-               {satisfaction} AS satisfaction_points,
-               {governance} AS governance_points,
-               {bonus} AS bonus_points,
-               {deduction} AS deduction_points,
+               {points},
                CASE WHEN serious_listed = 1 OR gone = 1 THEN 0 ELSE 1 END AS is_ranked
         FROM base
     ),
@@ -417,10 +387,11 @@ def build_insert_sql(snap: dict, mean: Decimal | None) -> str:
                PARTITION BY scored.is_ranked, scored.township_id ORDER BY scored.total DESC) END,
            previous.rank_county
     FROM scored
-    LEFT JOIN scoring_quarterscore previous
+    LEFT JOIN {QuarterScore._meta.db_table} previous
            ON previous.organization_id = scored.org_id
           AND previous.year = %(previous_year)s AND previous.quarter = %(previous_quarter)s
     """  # noqa: S608
+    return sql, params
 
 
 def _finish_quarter(quarter_state: ScoringQuarter, **fields) -> None:
@@ -440,21 +411,6 @@ def compute_quarter(year: int, quarter: int, *, finalize_by=None, finalize=False
         raise QuarterFrozen(f"{year}Q{quarter}")
     scheme = ensure_scheme(year)
     snap = snapshot(scheme)
-    start, end = quarter_db_datetimes(year, quarter)
-    first, last = quarter_bounds((year, quarter))
-    compliant = sorted(compliant_organization_ids(quarter=(year, quarter)))
-    previous_year, previous_quarter = shift_quarter((year, quarter), -1)
-    params = {
-        "year": year,
-        "quarter": quarter,
-        "start": start,
-        "end": end,
-        "first": first,
-        "last": last,
-        "previous_year": previous_year,
-        "previous_quarter": previous_quarter,
-        "compliant": compliant if connection.vendor == "postgresql" else json.dumps(compliant),
-    }
     now = timezone.now()
     with transaction.atomic():
         state = ScoringQuarter.objects.select_for_update().get(pk=state.pk)
@@ -469,8 +425,8 @@ def compute_quarter(year: int, quarter: int, *, finalize_by=None, finalize=False
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
                 # A sub-second statement: compiling it with JIT costs more (~0.1 s) than it saves.
                 cursor.execute("SET LOCAL jit TO OFF")
-            mean = collect_ratings(cursor, start, end)
-            cursor.execute(build_insert_sql(snap, mean), params)
+            mean = collect_ratings(cursor, (year, quarter))
+            cursor.execute(*build_insert_sql(snap, mean, (year, quarter)))
             cursor.execute(f"DROP TABLE {RATINGS_TABLE}")
         scores = QuarterScore.objects.filter(year=year, quarter=quarter)
         scored = scores.count()

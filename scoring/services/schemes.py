@@ -7,11 +7,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from core.services import audit_record
 from scoring.models import Indicator, Rule, Scheme
 from scoring.permissions import is_county_admin
-from scoring.rules import DEFAULT_CAPS, ensure_scheme, rule_label
+from scoring.rules import DEFAULT_CAPS, DEFAULT_RULES, rule_label
 
 SCHEME_FIELDS = ("name", *DEFAULT_CAPS, "prior_weight", "awards_per_category")
 RULE_FIELDS = ("points", "per", "cap", "enabled")
@@ -144,14 +145,62 @@ def create_scheme(*, actor, year: int) -> Scheme:
         raise PermissionDenied
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": YEAR_OUT_OF_RANGE})
-    existed = Scheme.objects.filter(year=year).exists()
-    scheme = ensure_scheme(year)
-    if not existed:
+    return ensure_scheme(year, actor=actor)
+
+
+def ensure_scheme(year: int, *, actor=None) -> Scheme:
+    """The scheme of the year, created when missing from the previous year's or the defaults,
+    with its audit event: "scoring.scheme_create" by the county admin, or
+    "scoring.scheme_auto_create" when a computation (no actor) needs the year's scheme."""
+    scheme = Scheme.objects.filter(year=year).first()
+    if scheme is not None:
+        return scheme
+    with transaction.atomic():
+        scheme = _create_scheme_rows(year)
         audit_record(
             actor=actor,
-            action="scoring.scheme_create",
+            action="scoring.scheme_create" if actor is not None else "scoring.scheme_auto_create",
             obj=scheme,
             summary=f"{scheme.year} {scheme.name}",
             changes={"rules": Rule.objects.filter(scheme=scheme).count()},
         )
+    return scheme
+
+
+def _create_scheme_rows(year: int) -> Scheme:
+    """Write the year's scheme and its rules: the previous year's, then the catalogue's codes it
+    lacks at their defaults, each rule with its initial history row."""
+    previous = Scheme.objects.filter(year__lt=year).order_by("-year").first()
+    if previous is not None:
+        scheme = Scheme.objects.create(
+            year=year,
+            name=previous.name,
+            prior_weight=previous.prior_weight,
+            awards_per_category=previous.awards_per_category,
+            **{field: getattr(previous, field) for field in DEFAULT_CAPS},
+        )
+        sources = list(previous.rules.all())
+    else:
+        scheme = Scheme.objects.create(
+            year=year, name=f"{year}年度社区社会组织积分管理办法", **DEFAULT_CAPS
+        )
+        sources = []
+    present = {rule.code for rule in sources}
+    sources += [rule for rule in DEFAULT_RULES if rule.code not in present]
+    # With their initial history rows: the scheme page shows each rule's changes.
+    bulk_create_with_history(
+        [
+            Rule(
+                scheme=scheme,
+                code=rule.code,
+                indicator=rule.indicator,
+                points=rule.points,
+                per=rule.per,
+                cap=rule.cap,
+                enabled=getattr(rule, "enabled", True),
+            )
+            for rule in sources
+        ],
+        Rule,
+    )
     return scheme
