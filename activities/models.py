@@ -15,21 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
-from core.quarters import Quarter, quarter_bounds
+from core.quarters import Quarter, quarter_bounds, quarter_datetimes
 
 # Residents may rate an activity until this many days after its end date.
 FEEDBACK_WINDOW_DAYS = 14
-
-
-def quarter_datetimes(quarter: Quarter) -> tuple[datetime.datetime, datetime.datetime]:
-    """The quarter as [start, end) aware datetimes in the local time zone: a range on the
-    column itself, so an index on it serves (`__date` would wrap the column in a function)."""
-    first, last = quarter_bounds(quarter)
-    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    end = timezone.make_aware(
-        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
-    )
-    return start, end
 
 
 def in_quarter_q(field: str, quarter: Quarter, *, is_datetime: bool = True) -> Q:

@@ -9,8 +9,8 @@ from django.utils import translation
 from core.quarters import quarter_label, shift_quarter
 from orgs.models import Organization
 from scoring.models import QuarterAssessment, RankingRun
-from scoring.rules import ensure_scheme
 from scoring.services.runs import current_quarter, run_now
+from scoring.services.schemes import ensure_scheme
 
 PAST_QUARTERS = 4
 

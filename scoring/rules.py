@@ -380,13 +380,3 @@ class SatisfactionRule:
         bayes = self.mean_sql(county_mean, count, total)
         value = f"ROUND({sql_literal(self.points)} * ({bayes} - 1) / 4, 2)"
         return f"(CASE WHEN {count} = 0 THEN 0 WHEN {value} < 0 THEN 0 ELSE {value} END)"
-
-
-def __getattr__(name: str):
-    # `ensure_scheme` writes, so it lives with the scheme services (audited); it is still
-    # importable from here, where it used to be. Imported on use: the services import this module.
-    if name == "ensure_scheme":
-        from scoring.services.schemes import ensure_scheme
-
-        return ensure_scheme
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

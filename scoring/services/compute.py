@@ -38,7 +38,7 @@ from django.db.models.query import QuerySet
 from django.utils import timezone
 
 from activities.models import Activity, Feedback, MediationCase
-from activities.models import quarter_datetimes as _quarter_datetimes
+from core import quarters as core_quarters
 from core.quarters import Quarter, shift_quarter
 from orgs.models import AnnualInspection, CreditListing, Membership, Organization, Person
 from party_branches.compliance import compliant_organization_ids
@@ -71,7 +71,7 @@ class ComputeResult:
 
 def quarter_datetimes(year: int, quarter: int) -> tuple[datetime.datetime, datetime.datetime]:
     """The quarter as [start, end) aware datetimes in the local time zone."""
-    return _quarter_datetimes((year, quarter))
+    return core_quarters.quarter_datetimes((year, quarter))
 
 
 def db_datetime(value: datetime.datetime):
@@ -98,7 +98,7 @@ def embed(queryset: QuerySet, name: str, params: dict) -> str:
     """The queryset's SQL for a larger raw statement with named parameters: its `%s`
     placeholders become `%(name_i)s`, their values go into `params`."""
     sql, values = queryset.query.sql_with_params()
-    values = iter(values)
+    remaining = iter(values)
     count = 0
 
     def named(match: re.Match) -> str:
@@ -107,7 +107,7 @@ def embed(queryset: QuerySet, name: str, params: dict) -> str:
             return "%%"
         key = f"{name}_{count}"
         count += 1
-        params[key] = next(values)
+        params[key] = next(remaining)
         return f"%({key})s"
 
     return _PLACEHOLDER.sub(named, sql)
@@ -127,7 +127,6 @@ def source_querysets(quarter: Quarter) -> dict[str, QuerySet]:
     role, credit listings in force, the year's failed inspection and no-show bookings; and
     the organisations scored (those that existed during the quarter)."""
     year, _q = quarter
-    start, end = _quarter_datetimes(quarter)
     return {
         "act": _per_organization(
             Activity.objects.verified().in_quarter(quarter), "lead_organization"
@@ -154,7 +153,7 @@ def source_querysets(quarter: Quarter) -> dict[str, QuerySet]:
             AnnualInspection.objects.failed().filter(year=year), "organization"
         ).annotate(n=Count("*")),
         "ns": _per_organization(
-            Booking.objects.filter(status=Booking.Status.NO_SHOW, start__gte=start, start__lt=end),
+            Booking.objects.no_shows().starting_in(quarter),
             "organization",
         ).annotate(n=Count("*")),
         "org": Organization.objects.existing_during(quarter)

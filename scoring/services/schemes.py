@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from core.services import audit_record
 from scoring.models import Indicator, Rule, Scheme
 from scoring.permissions import is_county_admin
-from scoring.rules import DEFAULT_CAPS, DEFAULT_RULES, rule_label
+from scoring.rules import DEFAULT_CAPS, DEFAULT_RULES, RuleDefault, rule_label
 
 SCHEME_FIELDS = ("name", *DEFAULT_CAPS, "prior_weight", "awards_per_category")
 RULE_FIELDS = ("points", "per", "cap", "enabled")
@@ -179,7 +179,7 @@ def _create_scheme_rows(year: int) -> Scheme:
             awards_per_category=previous.awards_per_category,
             **{field: getattr(previous, field) for field in DEFAULT_CAPS},
         )
-        sources = list(previous.rules.all())
+        sources: list[Rule | RuleDefault] = list(previous.rules.all())
     else:
         scheme = Scheme.objects.create(
             year=year, name=f"{year}年度社区社会组织积分管理办法", **DEFAULT_CAPS

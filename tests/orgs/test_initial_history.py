@@ -15,7 +15,7 @@ from accounts.models import User
 from core.history import tracked_models, write_initial_history
 from orgs.models import Membership, Organization, Person
 from orgs.selectors.organizations import organization_history
-from scoring.rules import ensure_scheme
+from scoring.services.schemes import ensure_scheme
 from tests.orgs.factories import make_id_number
 from tests.orgs.test_organization_views import detail_url, form_data, update_url
 

@@ -5,7 +5,8 @@ import factory
 from django.utils import timezone
 
 from scoring.models import Award, QuarterAssessment, QuarterScore, RankingRun, ScoringQuarter
-from scoring.rules import ensure_scheme, snapshot
+from scoring.rules import snapshot
+from scoring.services.schemes import ensure_scheme
 from tests.orgs.factories import CategoryFactory, OrganizationFactory
 
 

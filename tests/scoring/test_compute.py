@@ -298,7 +298,7 @@ def test_rank_change_against_the_previous_quarter(hand_county):
 
 
 def test_rules_are_data_and_a_finalised_quarter_keeps_its_rules(hand_county):
-    from scoring.rules import ensure_scheme
+    from scoring.services.schemes import ensure_scheme
 
     compute_quarter(2025, 1, finalize=True)
     scheme = ensure_scheme(2025)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import Level, scope_for
+from core.quarters import Quarter, quarter_datetimes
 from venues.models.centers import NearbyScopedQuerySet, OpeningHours
 from venues.models.rooms import Room
 
@@ -52,6 +53,15 @@ class BookingQuerySet(NearbyScopedQuerySet):
                 return None
             return Q(organization_id=scope.organization_id)
         return super()._area_filter(scope)
+
+    def no_shows(self):
+        """Bookings whose organisation did not come (marked by the room's decider)."""
+        return self.filter(status=Booking.Status.NO_SHOW)
+
+    def starting_in(self, quarter: Quarter):
+        """Bookings starting within the quarter (local time)."""
+        start, end = quarter_datetimes(quarter)
+        return self.filter(start__gte=start, start__lt=end)
 
     def blocking(self):
         """Bookings that hold their slot: pending or confirmed."""
