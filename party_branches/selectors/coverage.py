@@ -1,4 +1,4 @@
-"""Page-shaped reads of branches, instructors and coverage, starting from the user's scope."""
+"""Coverage (两个覆盖): organisations with a branch or an instructor, counted and paged."""
 
 from __future__ import annotations
 
@@ -10,186 +10,21 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
-    Max,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.scoping import scope_for
 from areas.models import Township
-from core import quarters
 from orgs.models import Membership, Organization, Person
 from party_branches import rules
-from party_branches.compliance import branch_compliance
 from party_branches.models import (
     Branch,
-    BranchMember,
     InstructorAssignment,
-    Meeting,
-    MeetingAbsence,
-    PartyStatus,
 )
-from party_branches.permissions import (
-    can_edit_branch,
-    can_manage_instructors,
-    can_record_meetings,
-    can_set_up_branches,
-)
-
-
-def _count(queryset, group: str):
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values(group).annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
-def with_member_counts(branches):
-    """Annotate current members, current formal members and the last meeting's day."""
-    current = BranchMember.objects.filter(branch=OuterRef("pk"), left_on__isnull=True)
-    last_meeting = (
-        Meeting.objects.filter(branch=OuterRef("pk"))
-        .order_by()
-        .values("branch")
-        .annotate(last=Max("held_on"))
-        .values("last")
-    )
-    return branches.annotate(
-        member_count=_count(current, "branch"),
-        formal_count=_count(current.filter(party_status=PartyStatus.FULL), "branch"),
-        last_meeting_on=Subquery(last_meeting),
-    )
-
-
-def branch_list(*, user):
-    """Branches the user may see, with their organisations, township and member counts."""
-    return with_member_counts(
-        Branch.objects.visible_to(user)
-        .select_related("township", "secretary")
-        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.order_by("name")))
-    ).order_by("dissolved_on", "name", "pk")
-
-
-def branch_detail_context(*, user, branch: Branch, today: date | None = None) -> dict:
-    """Members, meetings and this quarter's compliance for the branch page."""
-    today = today or timezone.localdate()
-    members = list(
-        branch.members.select_related("person").order_by("left_on", "joined_on", "person__name")
-    )
-    meetings = list(
-        branch.meetings.select_related("recorded_by", "chair__person", "note_taker__person")
-        .prefetch_related(
-            Prefetch(
-                "absences",
-                queryset=MeetingAbsence.objects.select_related("member__person").order_by("pk"),
-            ),
-            "attachments",
-        )
-        .annotate(attendee_count=Count("attendees", distinct=True))
-        .order_by("-held_on", "-pk")[:50]
-    )
-    quarter = quarters.quarter_of(today)
-    rows = branch_compliance(
-        branches_qs=Branch.objects.filter(pk=branch.pk), quarter=quarter, today=today
-    )
-    current = [member for member in members if member.left_on is None]
-    editable = can_edit_branch(user, branch)
-    return {
-        "branch": branch,
-        "organizations": list(branch.organizations.select_related("community").order_by("name")),
-        "current_members": current,
-        "past_members": [member for member in members if member.left_on is not None],
-        "formal_count": sum(1 for member in current if member.is_formal),
-        "meetings": meetings,
-        "quarter": quarter,
-        "quarter_label": quarters.format_quarter(quarter),
-        "compliance": rows[0] if rows else None,
-        "can_edit": editable and branch.is_active,
-        "can_record": can_record_meetings(user, branch) and branch.is_active,
-    }
-
-
-def eligible_candidates(*, organizations) -> list[Person]:
-    """Party members among the organisations' current members, formal ones first."""
-    people = (
-        Person.objects.current()
-        .filter(
-            is_party_member=True,
-            memberships__organization__in=list(organizations),
-            memberships__left_on__isnull=True,
-        )
-        .annotate(
-            in_branch=Exists(
-                BranchMember.objects.filter(person=OuterRef("pk"), left_on__isnull=True)
-            )
-        )
-        .distinct()
-    )
-    return sorted(people, key=lambda p: (p.party_status != Person.PartyStatus.FULL, p.name, p.pk))
-
-
-# --- The organisation page's Party tab -----------------------------------------------------
-
-
-def _formal_members_count(organization: Organization) -> int:
-    return (
-        Membership.objects.current()
-        .filter(
-            organization=organization,
-            person__is_party_member=True,
-            person__party_status=Person.PartyStatus.FULL,
-        )
-        .values("person")
-        .distinct()
-        .count()
-    )
-
-
-def party_tab_context(*, user, organization: Organization) -> dict:
-    """Context for the organisation page's Party tab (partials/_org_party.html)."""
-    today = timezone.localdate()
-    branches = list(
-        with_member_counts(
-            Branch.objects.visible_to(user)
-            .filter(organizations=organization)
-            .prefetch_related(
-                Prefetch("organizations", queryset=Organization.objects.order_by("name"))
-            )
-        ).order_by("dissolved_on", "-established_on")
-    )
-    instructors = list(
-        InstructorAssignment.objects.visible_to(user)
-        .filter(organization=organization)
-        .order_by("ended_on", "-started_on")
-    )
-    has_active_branch = any(branch.is_active for branch in branches)
-    formal = _formal_members_count(organization)
-    manage = can_manage_instructors(user, organization)
-    return {
-        "party_branches": branches,
-        "party_instructors": instructors,
-        "party_has_active_branch": has_active_branch,
-        "party_has_active_instructor": any(
-            assignment.ended_on is None or assignment.ended_on > today for assignment in instructors
-        ),
-        "party_formal_members": formal,
-        "party_min_formal": rules.MIN_FORMAL_MEMBERS,
-        "party_eligible": formal >= rules.MIN_FORMAL_MEMBERS,
-        "party_can_set_up": manage
-        and can_set_up_branches(user)
-        and organization.is_active
-        and not has_active_branch,
-        "party_can_assign_instructor": manage and organization.is_active,
-    }
-
 
 # --- Coverage (两个覆盖) -------------------------------------------------------------------
 
@@ -471,12 +306,3 @@ def coverage(*, organizations_qs, on: date) -> dict:
         entry["subtotal"].add(row)
         total.add(row)
     return {"townships": list(townships.values()), "total": total, "on": on}
-
-
-def active_branch_exists() -> Exists:
-    """Whether the organisation (OuterRef("pk")) is linked to a branch active today."""
-    return Exists(
-        Branch.organizations.through.objects.filter(
-            organization=OuterRef("pk"), branch__in=Branch.objects.active()
-        )
-    )
