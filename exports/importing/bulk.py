@@ -99,11 +99,28 @@ def _person_data(member) -> dict:
 
 
 def write_chunk(state: _State, chunk: list) -> None:
-    actor = state.actor
+    """Check and write one chunk of member rows: people, memberships, history and audit."""
     state.when = timezone.now()
+    organizations = _check_organizations(state, chunk)
+    chunk_data = [_person_data(member) for member in chunk]
+    people, current = _ledger_people(state, chunk_data, organizations)
+    plan = _plan_chunk(state, chunk, chunk_data, people, current)
+    _write_plan(state, plan)
+
+
+@dataclass
+class _ChunkPlan:
+    new_people: list[Person] = field(default_factory=list)
+    # a stored person's pk -> (the person, the blanks filled in)
+    filled: dict[int, tuple[Person, dict]] = field(default_factory=dict)
+    memberships: list[tuple[Membership, Person, Organization, bool]] = field(default_factory=list)
+
+
+def _check_organizations(state: _State, chunk: list) -> dict[int, Organization]:
+    """The chunk's organisations, each one the actor may edit, active, joined after founding."""
     organizations = {_organization(m).pk: _organization(m) for m in chunk}
     editable = set(
-        Organization.objects.editable_by(actor)
+        Organization.objects.editable_by(state.actor)
         .filter(pk__in=organizations)
         .values_list("pk", flat=True)
     )
@@ -116,28 +133,41 @@ def write_chunk(state: _State, chunk: list) -> None:
             people_services._check_joined_on(organization, member.joined_on)
         except ValidationError as error:
             raise RowRefused(member, error) from error
+    return organizations
 
-    chunk_data = [_person_data(member) for member in chunk]
+
+def _ledger_people(
+    state: _State, chunk_data: list[dict], organizations: dict[int, Organization]
+) -> tuple[dict[str, Person], set[tuple[int, int]]]:
+    """The chunk's people already in the ledger (recorded before, or written by an earlier
+    chunk), by ID number, and their current memberships recorded before this import (those
+    it adds are in state.members), as (organisation, person) pairs."""
     wanted = {data["id_number"] for data in chunk_data if data.get("id_number")}
-    # the chunk's people already in the ledger: recorded before, or written by an earlier chunk
     people: dict[str, Person] = {}
     for person in Person.objects.select_for_update().filter(id_number__in=wanted):
         resolved = person
         while resolved.merged_into_id:
             resolved = resolved.merged_into
         people[person.id_number] = resolved
-    # their current memberships recorded before this import (those it adds are in
-    # state.members)
     stored_pks = {person.pk for person in people.values() if person.pk not in state.created}
     current = set(
         Membership.objects.current()
         .filter(organization__in=organizations, person__in=stored_pks)
         .values_list("organization_id", "person_id")
     )
+    return people, current
 
-    new_people: list[Person] = []
-    filled: dict[int, tuple[Person, dict]] = {}  # stored person's pk -> (person, changes)
-    memberships: list[tuple[Membership, Person, Organization, bool]] = []
+
+def _plan_chunk(
+    state: _State,
+    chunk: list,
+    chunk_data: list[dict],
+    people: dict[str, Person],
+    current: set[tuple[int, int]],
+) -> _ChunkPlan:
+    """Each row checked as the single-row path checks it: a person reused (blanks filled) or
+    new, and a membership; the first row that fails refuses the whole import."""
+    plan = _ChunkPlan()
     for member, data in zip(chunk, chunk_data, strict=True):
         organization = _organization(member)
         id_number = data.get("id_number")
@@ -145,11 +175,11 @@ def write_chunk(state: _State, chunk: list) -> None:
         reused = person is not None
         try:
             if person is not None:
-                _check_name(actor, person, data)
+                _check_name(state.actor, person, data)
                 changes = _fill_blanks(person, data)
                 if changes and person.pk:
-                    previous = filled.get(person.pk, (person, {}))[1]
-                    filled[person.pk] = (person, {**previous, **changes})
+                    previous = plan.filled.get(person.pk, (person, {}))[1]
+                    plan.filled[person.pk] = (person, {**previous, **changes})
             else:
                 people_services.check_person_rules(
                     is_party_member=data.get("is_party_member", False),
@@ -159,7 +189,7 @@ def write_chunk(state: _State, chunk: list) -> None:
                 )
                 person = Person(**data)
                 person.clean_fields(exclude=PERSON_FK_FIELDS)
-                new_people.append(person)
+                plan.new_people.append(person)
                 if id_number:
                     people[id_number] = person
             if id_number:
@@ -178,26 +208,33 @@ def write_chunk(state: _State, chunk: list) -> None:
             membership.clean_fields(exclude=MEMBERSHIP_FK_FIELDS)
         except ValidationError as error:
             raise RowRefused(member, error) from error
-        memberships.append((membership, person, organization, reused))
+        plan.memberships.append((membership, person, organization, reused))
+    return plan
 
-    if new_people:
+
+def _write_plan(state: _State, plan: _ChunkPlan) -> None:
+    """The chunk's rows in bulk: new people, filled blanks, memberships, each with one history
+    row and one audit row per record, as the single-row path writes them."""
+    actor = state.actor
+    if plan.new_people:
+        new_people = plan.new_people
         _create(Person, new_people)
         write_history_rows(Person, [p.pk for p in new_people], user=actor, when=state.when)
         _audit(state, "person.create", [(p, p.name, {}) for p in new_people])
         state.created.update(p.pk for p in new_people)
-    if filled:
-        changed = [person for person, _changes in filled.values()]
-        fields = sorted({name for _person, changes in filled.values() for name in changes})
+    if plan.filled:
+        changed = [person for person, _changes in plan.filled.values()]
+        fields = sorted({name for _person, changes in plan.filled.values() for name in changes})
         bulk_update_with_history(changed, Person, fields, default_user=actor)
         _audit(
             state,
             "person.update",
             [
                 (person, person.name, people_services.masked_changes(changes))
-                for person, changes in filled.values()
+                for person, changes in plan.filled.values()
             ],
         )
-    written = [entry[0] for entry in memberships]
+    written = [entry[0] for entry in plan.memberships]
     # the insert sets each membership's person_id from its (now saved) person
     _create(Membership, written)
     write_history_rows(Membership, [m.pk for m in written], user=actor, when=state.when)
@@ -210,7 +247,7 @@ def write_chunk(state: _State, chunk: list) -> None:
                 f"{person.name} → {organization.name}",
                 {"person": person.pk, "reused": reused, "role": membership.role},
             )
-            for membership, person, organization, reused in memberships
+            for membership, person, organization, reused in plan.memberships
         ],
     )
 
