@@ -15,89 +15,67 @@ from orgs.models import Membership, Organization, Person
 from orgs.selectors.organizations import organization_list
 
 
+def _organization_columns() -> list[tuple[str, Column]]:
+    """The ledger's columns: the field each is read from, and its heading, width and format."""
+    return [
+        ("name", Column(_("Name"), 28)),
+        ("short_name", Column(_("Short name"), 14)),
+        ("credit_code", Column(_("Unified social credit code"), 22)),
+        ("registration_status", Column(_("Registration"), 10)),
+        ("legal_form", Column(_("Legal form"), 16)),
+        ("category__name", Column(_("Category"), 12)),
+        ("community__township__name", Column(_("Township"), 12)),
+        ("community__name", Column(_("Community"), 12)),
+        ("address", Column(_("Address"), 26)),
+        ("founded_on", Column(_("Founded on"), 12, DATE)),
+        ("registered_on", Column(_("Registered or filed on"), 12, DATE)),
+        ("registration_authority", Column(_("Registration authority"), 16)),
+        ("supervising_unit", Column(_("Supervising unit"), 16)),
+        ("leader_name", Column(_("Leader"), 10)),
+        ("leader_phone", Column(_("Leader's mobile"), 14)),
+        ("member_count", Column(_("Current members"), 10, INTEGER)),
+        ("grade", Column(_("Evaluation grade"), 8)),
+        ("grade_awarded_on", Column(_("Grade awarded on"), 12, DATE)),
+        ("status", Column(_("Status"), 10)),
+        ("on_abnormal_list", Column(_("On the abnormal activity list"), 10)),
+        ("on_serious_list", Column(_("On the serious violation list"), 10)),
+        ("in_party_alliance", Column(_("In a Party-building alliance"), 10)),
+        ("ledger_keeper__name", Column(_("Ledger keeper"), 10)),
+        ("last_verified_on", Column(_("Last verified on"), 12, DATE)),
+        ("activity_fields", Column(_("Fields of activity"), 24)),
+        ("resources", Column(_("Resources and strengths"), 24)),
+        ("needs", Column(_("Actual needs"), 24)),
+        ("operating_mechanism", Column(_("Operating mechanism"), 24)),
+        ("bottlenecks", Column(_("Development bottlenecks"), 24)),
+        ("special_teams", Column(_("Special teams"), 20)),
+    ]
+
+
 def organizations_ledger(*, user, params, reveal: bool) -> Ledger:
     """The organisation ledger narrowed by the organisation list's filters."""
     filterset = OrganizationFilter(params or None, queryset=organization_list(user=user), user=user)
     queryset = filterset.qs
-    fields = (
-        "name",
-        "short_name",
-        "credit_code",
-        "registration_status",
-        "legal_form",
-        "category__name",
-        "community__township__name",
-        "community__name",
-        "address",
-        "founded_on",
-        "registered_on",
-        "registration_authority",
-        "supervising_unit",
-        "leader_name",
-        "leader_phone",
-        "member_count",
-        "grade",
-        "grade_awarded_on",
-        "status",
-        "on_abnormal_list",
-        "on_serious_list",
-        "in_party_alliance",
-        "ledger_keeper__name",
-        "last_verified_on",
-        "activity_fields",
-        "resources",
-        "needs",
-        "operating_mechanism",
-        "bottlenecks",
-        "special_teams",
-    )
-    columns = [
-        Column(_("Name"), 28),
-        Column(_("Short name"), 14),
-        Column(_("Unified social credit code"), 22),
-        Column(_("Registration"), 10),
-        Column(_("Legal form"), 16),
-        Column(_("Category"), 12),
-        Column(_("Township"), 12),
-        Column(_("Community"), 12),
-        Column(_("Address"), 26),
-        Column(_("Founded on"), 12, DATE),
-        Column(_("Registered or filed on"), 12, DATE),
-        Column(_("Registration authority"), 16),
-        Column(_("Supervising unit"), 16),
-        Column(_("Leader"), 10),
-        Column(_("Leader's mobile"), 14),
-        Column(_("Current members"), 10, INTEGER),
-        Column(_("Evaluation grade"), 8),
-        Column(_("Grade awarded on"), 12, DATE),
-        Column(_("Status"), 10),
-        Column(_("On the abnormal activity list"), 10),
-        Column(_("On the serious violation list"), 10),
-        Column(_("In a Party-building alliance"), 10),
-        Column(_("Ledger keeper"), 10),
-        Column(_("Last verified on"), 12, DATE),
-        Column(_("Fields of activity"), 24),
-        Column(_("Resources and strengths"), 24),
-        Column(_("Actual needs"), 24),
-        Column(_("Operating mechanism"), 24),
-        Column(_("Development bottlenecks"), 24),
-        Column(_("Special teams"), 20),
-    ]
+    fields, columns = zip(*_organization_columns(), strict=True)
     registration = labels(Organization.RegistrationStatus.choices)
     legal_forms = labels(Organization.LegalForm.choices)
     statuses = labels(Organization.Status.choices)
-    phone = (lambda value: value) if reveal else mask_mobile
+    # How a stored value is shown, by field (the others as they are).
+    shown = {
+        "registration_status": lambda value: registration.get(value, value),
+        "legal_form": lambda value: legal_forms.get(value, value),
+        "leader_phone": (lambda value: value) if reveal else mask_mobile,
+        "status": lambda value: statuses.get(value, value),
+        "on_abnormal_list": yes_no,
+        "on_serious_list": yes_no,
+        "in_party_alliance": yes_no,
+    }
+    converters = [(index, shown[name]) for index, name in enumerate(fields) if name in shown]
 
     def rows():
         for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
             row = list(row)
-            row[3] = registration.get(row[3], row[3])
-            row[4] = legal_forms.get(row[4], row[4])
-            row[14] = phone(row[14])
-            row[18] = statuses.get(row[18], row[18])
-            row[19] = yes_no(row[19])
-            row[20] = yes_no(row[20])
-            row[21] = yes_no(row[21])
+            for index, convert in converters:
+                row[index] = convert(row[index])
             yield row
 
     title = _("Ledger of social organisations")
@@ -109,7 +87,7 @@ def organizations_ledger(*, user, params, reveal: bool) -> Ledger:
         sheets=[
             Sheet(
                 _("Organisations"),
-                columns,
+                list(columns),
                 rows(),
                 expected_rows=queryset.count,
                 subtitle=summary,
