@@ -52,11 +52,19 @@ def workbook_bytes(tables: Iterable[Table], *, title: str, subtitle: str = "") -
 
 def overview_tables(figures: dict) -> list[Table]:
     """The overview's figures as tables, in the page's order."""
+    return [
+        *_ledger_tables(figures),
+        _monthly_table(figures["monthly"]),
+        _utilisation_table(figures["utilisation"]),
+        *_ranking_tables(figures["ranking"]),
+        _watch_table(figures["watch"]),
+    ]
+
+
+def _ledger_tables(figures: dict) -> list[Table]:
+    """The summary, the organisations by category, township and status, Party coverage."""
     organizations = figures["organizations"]
-    monthly = figures["monthly"]
-    year, last = monthly["year"], monthly["last_year"]
-    ranking = figures["ranking"]
-    tables = [
+    return [
         Table(
             _("Summary"),
             [_("Figure"), _("Value")],
@@ -90,48 +98,62 @@ def overview_tables(figures: dict) -> list[Table]:
             [_("Figure"), _("Organisations")],
             [[row["label"], row["count"]] for row in figures["coverage"]["rows"]],
         ),
-        Table(
-            _("By month"),
+    ]
+
+
+def _monthly_table(monthly: dict) -> Table:
+    """This year's and last year's activities, beneficiaries, hours and mediations by month."""
+    year, last = monthly["year"], monthly["last_year"]
+    return Table(
+        _("By month"),
+        [
+            _("Month"),
+            _("Activities %(year)s") % {"year": year},
+            _("Activities %(year)s") % {"year": last},
+            _("Beneficiaries %(year)s") % {"year": year},
+            _("Beneficiaries %(year)s") % {"year": last},
+            _("Volunteer hours %(year)s") % {"year": year},
+            _("Volunteer hours %(year)s") % {"year": last},
+            _("Mediations %(year)s") % {"year": year},
+            _("Mediations %(year)s") % {"year": last},
+        ],
+        [
             [
-                _("Month"),
-                _("Activities %(year)s") % {"year": year},
-                _("Activities %(year)s") % {"year": last},
-                _("Beneficiaries %(year)s") % {"year": year},
-                _("Beneficiaries %(year)s") % {"year": last},
-                _("Volunteer hours %(year)s") % {"year": year},
-                _("Volunteer hours %(year)s") % {"year": last},
-                _("Mediations %(year)s") % {"year": year},
-                _("Mediations %(year)s") % {"year": last},
-            ],
+                month["label"],
+                month["activities_this"],
+                month["activities_last"],
+                month["beneficiaries_this"],
+                month["beneficiaries_last"],
+                month["hours_this"],
+                month["hours_last"],
+                month["mediations_this"],
+                month["mediations_last"],
+            ]
+            for month in monthly["months"]
+        ],
+    )
+
+
+def _utilisation_table(utilisation: dict) -> Table:
+    return Table(
+        _("Room utilisation"),
+        [_("Centre"), _("Township"), _("Booked hours"), _("Open hours"), _("Utilisation (%)")],
+        [
             [
-                [
-                    month["label"],
-                    month["activities_this"],
-                    month["activities_last"],
-                    month["beneficiaries_this"],
-                    month["beneficiaries_last"],
-                    month["hours_this"],
-                    month["hours_last"],
-                    month["mediations_this"],
-                    month["mediations_last"],
-                ]
-                for month in monthly["months"]
-            ],
-        ),
-        Table(
-            _("Room utilisation"),
-            [_("Centre"), _("Township"), _("Booked hours"), _("Open hours"), _("Utilisation (%)")],
-            [
-                [
-                    row["label"],
-                    row["township"],
-                    row["booked_hours"],
-                    row["open_hours"],
-                    row["percent"],
-                ]
-                for row in figures["utilisation"]["rows"]
-            ],
-        ),
+                row["label"],
+                row["township"],
+                row["booked_hours"],
+                row["open_hours"],
+                row["percent"],
+            ]
+            for row in utilisation["rows"]
+        ],
+    )
+
+
+def _ranking_tables(ranking: dict) -> list[Table]:
+    """The quarter's top 10 and its biggest movers."""
+    return [
         Table(
             _("Top 10 %(quarter)s") % {"quarter": ranking["quarter"]},
             [_("County rank"), _("Organisation"), _("Township"), _("Total"), _("Change")],
@@ -148,10 +170,12 @@ def overview_tables(figures: dict) -> list[Table]:
                 for row in [*ranking["risers"], *ranking["fallers"]]
             ],
         ),
-        Table(
-            _("Watch lists"),
-            [_("Figure"), _("Organisations")],
-            [[row["label"], row["count"]] for row in figures["watch"]["rows"]],
-        ),
     ]
-    return tables
+
+
+def _watch_table(watch: dict) -> Table:
+    return Table(
+        _("Watch lists"),
+        [_("Figure"), _("Organisations")],
+        [[row["label"], row["count"]] for row in watch["rows"]],
+    )
