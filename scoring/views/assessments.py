@@ -29,40 +29,18 @@ def assessments(request):
         organizations = organizations.filter(community_id=int(community_id))
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    existing = selectors.assessments_by_organization(
-        quarter=quarter, organization_ids=[org.pk for org in rows]
-    )
-    initial = [
-        {
-            "organization": org.pk,
-            "community_score": existing[org.pk].community_score if org.pk in existing else 0,
-            "commendations": existing[org.pk].commendations if org.pk in existing else 0,
-            "note": existing[org.pk].note if org.pk in existing else "",
-        }
-        for org in rows
-    ]
-    try:
-        check_quarter_open(quarter)
-        closed_reason = ""
-    except ValidationError as error:
-        closed_reason = error_text(error)
+    closed_reason = _closed_reason(quarter)
     formset = AssessmentFormSet(
-        request.POST if request.method == "POST" else None, initial=initial, prefix="a"
+        request.POST if request.method == "POST" else None,
+        initial=_initial(quarter, rows),
+        prefix="a",
     )
     if closed_reason:
         for form in formset.forms:
             for field in form.fields.values():
                 field.disabled = True
     if request.method == "POST" and not closed_reason and formset.is_valid():
-        entries = [
-            AssessmentEntry(
-                organization_id=form.cleaned_data["organization"],
-                community_score=form.cleaned_data["community_score"],
-                commendations=form.cleaned_data["commendations"],
-                note=form.cleaned_data.get("note", ""),
-            )
-            for form in formset.forms
-        ]
+        entries = [_entry(form.cleaned_data) for form in formset.forms]
         try:
             changed = assessments_save(actor=request.user, quarter=quarter, entries=entries)
         except ValidationError as error:
@@ -93,4 +71,41 @@ def assessments(request):
             "formset": formset,
             "closed_reason": closed_reason,
         },
+    )
+
+
+def _initial(quarter, rows) -> list[dict]:
+    """The forms' values: each organisation's saved assessment, or zeros."""
+    existing = selectors.assessments_by_organization(
+        quarter=quarter, organization_ids=[org.pk for org in rows]
+    )
+    initial = []
+    for org in rows:
+        saved = existing.get(org.pk)
+        initial.append(
+            {
+                "organization": org.pk,
+                "community_score": saved.community_score if saved else 0,
+                "commendations": saved.commendations if saved else 0,
+                "note": saved.note if saved else "",
+            }
+        )
+    return initial
+
+
+def _closed_reason(quarter) -> str:
+    """Why the quarter takes no more assessments ("" while it is open)."""
+    try:
+        check_quarter_open(quarter)
+    except ValidationError as error:
+        return error_text(error)
+    return ""
+
+
+def _entry(data: dict) -> AssessmentEntry:
+    return AssessmentEntry(
+        organization_id=data["organization"],
+        community_score=data["community_score"],
+        commendations=data["commendations"],
+        note=data.get("note", ""),
     )
