@@ -70,6 +70,19 @@ def _differs(old, new) -> bool:
     return old != new
 
 
+def _apply(instance, fields, values: dict, changes: dict, prefix: str = "") -> list[str]:
+    """Set the fields whose value differs, note each change as [old, new] under prefix+field,
+    and return the fields set."""
+    changed = []
+    for field in fields:
+        old, new = getattr(instance, field), values[field]
+        if _differs(old, new):
+            changes[f"{prefix}{field}"] = [_plain(old), _plain(new)]
+            setattr(instance, field, new)
+            changed.append(field)
+    return changed
+
+
 @transaction.atomic
 def update_scheme(*, actor, scheme: Scheme, values: dict, rules: dict[str, dict]) -> dict:
     """Save the scheme's fields and rules together; bump the version when anything changed.
@@ -97,24 +110,12 @@ def update_scheme(*, actor, scheme: Scheme, values: dict, rules: dict[str, dict]
     )
 
     changes: dict[str, list] = {}
-    scheme_fields = []
-    for field in SCHEME_FIELDS:
-        old, new = getattr(scheme, field), merged_values[field]
-        if _differs(old, new):
-            changes[field] = [_plain(old), _plain(new)]
-            setattr(scheme, field, new)
-            scheme_fields.append(field)
-    changed_rules = []
-    for code, rule in current_rules.items():
-        rule_changed = False
-        for field in RULE_FIELDS:
-            old, new = getattr(rule, field), merged_rules[code][field]
-            if _differs(old, new):
-                changes[f"{code}.{field}"] = [_plain(old), _plain(new)]
-                setattr(rule, field, new)
-                rule_changed = True
-        if rule_changed:
-            changed_rules.append(rule)
+    scheme_fields = _apply(scheme, SCHEME_FIELDS, merged_values, changes)
+    changed_rules = [
+        rule
+        for code, rule in current_rules.items()
+        if _apply(rule, RULE_FIELDS, merged_rules[code], changes, prefix=f"{code}.")
+    ]
     if not changes:
         return {}
 
