@@ -1,0 +1,138 @@
+"""The whole overview: its pieces put together, scoped, cached and kept warm."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from accounts.roles import COUNTY_WIDE_ROLES
+from accounts.scoping import Level, scope_for
+from areas.models import Community, Township
+from dashboards.selectors.common import (
+    CACHE_VERSION,
+    OverviewFilters,
+    cache_seconds,
+)
+from dashboards.selectors.ledger import (
+    coverage_figures,
+    member_figures,
+    organization_figures,
+    watch_figures,
+)
+from dashboards.selectors.monthly import monthly_figures
+from dashboards.selectors.ranking import ranking_figures
+from dashboards.selectors.utilisation import utilisation_figures
+from orgs.models import Membership, Organization
+from rollups.models import ActivityMonth, MediationMonth
+from venues.models import ServiceCenter
+
+# --- The whole overview --------------------------------------------------------------------
+
+
+def _in_township(queryset, lookup: str, township_id: int | None):
+    return queryset.filter(**{lookup: township_id}) if township_id else queryset
+
+
+def _rollups_in_view(rows, user, township_id: int | None):
+    """Roll-up rows of the communities whose records the user sees, within the township.
+
+    The overview's roles see records by community (county-wide: all; township staff: their
+    township's communities, as `visible_to` scopes activities and mediation cases); any other
+    role sees none.
+    """
+    scope = scope_for(user)
+    if not scope.county_wide:
+        if scope.level != Level.TOWNSHIP:
+            return rows.none()
+        rows = rows.filter(community_id__in=Community.objects.visible_to(user).values("pk"))
+    if township_id:
+        rows = rows.filter(
+            community_id__in=Community.objects.filter(township_id=township_id).values("pk")
+        )
+    return rows
+
+
+def compute_overview(*, user, filters: OverviewFilters) -> dict:
+    """Every figure of the overview for the user's scope and the filters (no cache)."""
+    township = filters.township_id
+    organizations = _in_township(
+        Organization.objects.visible_to(user), "community__township_id", township
+    )
+    return {
+        "organizations": organization_figures(organizations=organizations, filters=filters),
+        "members": member_figures(
+            memberships=_in_township(
+                Membership.objects.visible_to(user),
+                "organization__community__township_id",
+                township,
+            ),
+            filters=filters,
+        ),
+        "coverage": coverage_figures(user=user, organizations=organizations, filters=filters),
+        "monthly": monthly_figures(
+            activity_months=_rollups_in_view(ActivityMonth.objects.all(), user, township),
+            mediation_months=_rollups_in_view(MediationMonth.objects.all(), user, township),
+            filters=filters,
+        ),
+        "utilisation": utilisation_figures(
+            centers=_in_township(ServiceCenter.objects.visible_to(user), "township_id", township),
+            filters=filters,
+        ),
+        "ranking": ranking_figures(user=user, filters=filters),
+        "watch": watch_figures(organizations=organizations, filters=filters),
+        "computed_at": timezone.now(),
+    }
+
+
+def _cache_key(user, filters: OverviewFilters) -> str:
+    scope = scope_for(user)
+    area = "county" if scope.county_wide else f"township-{scope.township_id}"
+    return (
+        f"dashboards:overview:v{CACHE_VERSION}:{get_language()}:{area}:"
+        f"{filters.township_id or 'all'}:{filters.year}"
+    )
+
+
+def overview(*, user, filters: OverviewFilters) -> dict:
+    """The overview's figures, cached briefly per scope and filters."""
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return compute_overview(user=user, filters=filters)
+    key = _cache_key(user, filters)
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute_overview(user=user, filters=filters)
+        cache.set(key, figures, seconds)
+    return figures
+
+
+def townships_offered(*, user):
+    """Townships the user may pick (county roles: all; township staff: their own)."""
+    return Township.objects.visible_to(user).order_by("code")
+
+
+# The county-wide overview of the current year is what officials open: a periodic task keeps it
+# in the cache, so their request renders from it instead of aggregating two years of records.
+WARM_SECONDS = 15 * 60
+
+
+def warm_county_overview() -> bool:
+    """Compute the county-wide overview of this year and cache it; False without a county user."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    user = (
+        get_user_model()
+        .objects.filter(is_active=True, role__in=COUNTY_WIDE_ROLES)
+        .order_by("pk")
+        .first()
+    )
+    if user is None:
+        return False
+    filters = OverviewFilters(township_id=None, year=timezone.localdate().year)
+    with translation.override(settings.LANGUAGE_CODE):
+        figures = compute_overview(user=user, filters=filters)
+        cache.set(_cache_key(user, filters), figures, WARM_SECONDS)
+    return True
