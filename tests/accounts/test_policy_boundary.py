@@ -80,13 +80,8 @@ def _offences(suffix: str, checks) -> list[str]:
     return found
 
 
-# One check waits for the module it sits in to be split into a package (issue 16, item 4).
-PENDING = {"exports/importing/rows.py"}
-
-
 def test_no_role_is_compared_outside_the_policy_modules():
-    offences = _offences(".py", PYTHON_CHECKS)
-    assert [line for line in offences if line.split(":", 1)[0] not in PENDING] == []
+    assert _offences(".py", PYTHON_CHECKS) == []
 
 
 def test_no_template_compares_a_role():

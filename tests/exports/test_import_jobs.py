@@ -107,7 +107,7 @@ def progress_log(monkeypatch):
     monkeypatch.setattr(commit.JobProgress, "_update", update)
     monkeypatch.setattr(commit.JobProgress, "written", written)
     monkeypatch.setattr(reader, "PROGRESS_EVERY", 5)
-    monkeypatch.setattr(row_rules, "PROGRESS_EVERY", 5)
+    monkeypatch.setattr(row_rules.members, "PROGRESS_EVERY", 5)
     return log
 
 
