@@ -20,7 +20,7 @@ DAY = datetime.date(2026, 5, 12)
 
 @pytest.fixture
 def small_cap(monkeypatch):
-    monkeypatch.setattr(views, "LIST_CAP", 4)
+    monkeypatch.setattr(views.common, "LIST_CAP", 4)
 
 
 def test_activity_list_says_more_than_the_cap_when_more_match(
