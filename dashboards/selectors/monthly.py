@@ -84,23 +84,9 @@ def _monthly_series(
     def kept(since, y: int, m: int) -> bool:
         return since is not None and since <= datetime.date(y, m, 1) <= current
 
-    township = filters.township_id
-    series: dict[str, dict] = {
-        key: {"this": [], "last": [], "this_total": 0, "last_total": 0}
-        for key in ("activities", "beneficiaries", "hours", "mediations")
-    }
-    # The totals count every record of the year (they equal the year's lists).
-    for (y, _m), row in by_activity.items():
-        which = "this_total" if y == year else "last_total"
-        series["activities"][which] += row["count"]
-        series["beneficiaries"][which] += row["beneficiaries"]
-        series["hours"][which] += float(row["hours"])
-    for (y, _m), row in by_mediation.items():
-        series["mediations"]["this_total" if y == year else "last_total"] += row["count"]
+    series = _year_totals(by_activity, by_mediation, year)
     months = []
     for month in range(1, 13):
-        first, final = _month_bounds(year, month)
-        last_first, last_final = _month_bounds(last, month)
         this_a = by_activity.get((year, month), {})
         last_a = by_activity.get((last, month), {})
         this_m = by_mediation.get((year, month), {})
@@ -130,36 +116,12 @@ def _monthly_series(
         for key, (this_value, last_value) in values.items():
             series[key]["this"].append(this_value)
             series[key]["last"].append(last_value)
-        activity_params = {"status": "verified", "township": township}
         months.append(
             {
                 "label": _("Month %(month)s") % {"month": month},
                 **{f"{key}_this": value[0] for key, value in values.items()},
                 **{f"{key}_last": value[1] for key, value in values.items()},
-                "activities_url": link(
-                    "activities:activity_list",
-                    date_from=first.isoformat(),
-                    date_to=final.isoformat(),
-                    **activity_params,
-                ),
-                "activities_last_url": link(
-                    "activities:activity_list",
-                    date_from=last_first.isoformat(),
-                    date_to=last_final.isoformat(),
-                    **activity_params,
-                ),
-                "mediations_url": link(
-                    "activities:mediation_list",
-                    date_from=first.isoformat(),
-                    date_to=final.isoformat(),
-                    **activity_params,
-                ),
-                "mediations_last_url": link(
-                    "activities:mediation_list",
-                    date_from=last_first.isoformat(),
-                    date_to=last_final.isoformat(),
-                    **activity_params,
-                ),
+                **_month_links(year, month, filters.township_id),
             }
         )
     return {
@@ -167,18 +129,53 @@ def _monthly_series(
         "last_year": last,
         "months": months,
         "series": series,
-        "year_activities_url": link(
-            "activities:activity_list",
-            date_from=f"{year}-01-01",
-            date_to=f"{year}-12-31",
-            status="verified",
-            township=township,
-        ),
-        "year_mediations_url": link(
-            "activities:mediation_list",
-            date_from=f"{year}-01-01",
-            date_to=f"{year}-12-31",
-            status="verified",
-            township=township,
-        ),
+        **_year_links(year, filters.township_id),
+    }
+
+
+def _year_totals(by_activity, by_mediation, year: int) -> dict[str, dict]:
+    """The series, empty, with the totals of every record of each year (they equal the
+    year's lists)."""
+    series: dict[str, dict] = {
+        key: {"this": [], "last": [], "this_total": 0, "last_total": 0}
+        for key in ("activities", "beneficiaries", "hours", "mediations")
+    }
+    for (y, _m), row in by_activity.items():
+        which = "this_total" if y == year else "last_total"
+        series["activities"][which] += row["count"]
+        series["beneficiaries"][which] += row["beneficiaries"]
+        series["hours"][which] += float(row["hours"])
+    for (y, _m), row in by_mediation.items():
+        series["mediations"]["this_total" if y == year else "last_total"] += row["count"]
+    return series
+
+
+def _month_links(year: int, month: int, township) -> dict[str, str]:
+    """The lists behind a month's figures, this year and last."""
+    first, final = _month_bounds(year, month)
+    last_first, last_final = _month_bounds(year - 1, month)
+    params = {"status": "verified", "township": township}
+    return {
+        f"{name}{suffix}_url": link(
+            url_name, date_from=start.isoformat(), date_to=end.isoformat(), **params
+        )
+        for name, url_name in (
+            ("activities", "activities:activity_list"),
+            ("mediations", "activities:mediation_list"),
+        )
+        for suffix, start, end in (("", first, final), ("_last", last_first, last_final))
+    }
+
+
+def _year_links(year: int, township) -> dict[str, str]:
+    """The lists behind the year's totals."""
+    params = {
+        "date_from": f"{year}-01-01",
+        "date_to": f"{year}-12-31",
+        "status": "verified",
+        "township": township,
+    }
+    return {
+        "year_activities_url": link("activities:activity_list", **params),
+        "year_mediations_url": link("activities:mediation_list", **params),
     }
