@@ -77,37 +77,57 @@ def organization_figures(*, organizations, filters: OverviewFilters) -> dict:
         # One entry (and one link) per category and township, not per grouped row.
         category = by_category.get(row["category_id"])
         if category is None:
-            category = by_category[row["category_id"]] = {
-                "label": row["category__name"] or _("No category"),
-                "count": 0,
-                "sort": (row["category__sort_order"] or 0, row["category__name"] or ""),
-                "url": _with_query(
-                    list_url,
-                    {"category": row["category_id"], "township": township, "status": STATUS_ACTIVE},
-                )
-                if row["category_id"]
-                else "",
-            }
+            category = by_category[row["category_id"]] = _category_entry(row, list_url, township)
         category["count"] += row["n"]
         area = by_township.get(row["community__township_id"])
         if area is None:
-            area = by_township[row["community__township_id"]] = {
-                "label": row["community__township__name"],
-                "count": 0,
-                "sort": row["community__township__code"],
-                "url": _with_query(
-                    list_url,
-                    {"township": row["community__township_id"], "status": STATUS_ACTIVE},
-                ),
-            }
+            area = by_township[row["community__township_id"]] = _township_entry(row, list_url)
         area["count"] += row["n"]
+    statuses = _standings(by_standing, township)
+    return {
+        "total": total,
+        "total_url": link("orgs:organization_list", township=township, status=STATUS_ACTIVE),
+        "gone": [row for row in statuses if row["key"] in GONE_STATUSES],
+        "by_category": sorted(by_category.values(), key=lambda row: row["sort"]),
+        "by_township": sorted(by_township.values(), key=lambda row: row["sort"]),
+        "by_status": statuses,
+    }
+
+
+def _category_entry(row: dict, list_url: str, township) -> dict:
+    return {
+        "label": row["category__name"] or _("No category"),
+        "count": 0,
+        "sort": (row["category__sort_order"] or 0, row["category__name"] or ""),
+        "url": _with_query(
+            list_url,
+            {"category": row["category_id"], "township": township, "status": STATUS_ACTIVE},
+        )
+        if row["category_id"]
+        else "",
+    }
+
+
+def _township_entry(row: dict, list_url: str) -> dict:
+    return {
+        "label": row["community__township__name"],
+        "count": 0,
+        "sort": row["community__township__code"],
+        "url": _with_query(
+            list_url, {"township": row["community__township_id"], "status": STATUS_ACTIVE}
+        ),
+    }
+
+
+def _standings(by_standing: dict, township) -> list[dict]:
+    """Every organisation once by standing: normal, suspected zombie, and each way of going."""
     labels = dict(Organization.Status.choices)
     standing_params = {
         # A normal organisation with a flag waiting for review counts as a suspected zombie.
         Organization.Status.NORMAL: {"status": Organization.Status.NORMAL, "watch": WATCH_CLEAR},
         STANDING_ZOMBIE: {"watch": WATCH_ZOMBIE},
     }
-    statuses = [
+    return [
         {
             "key": value,
             "label": str(labels[value]),
@@ -120,14 +140,6 @@ def organization_figures(*, organizations, filters: OverviewFilters) -> dict:
         }
         for value in (Organization.Status.NORMAL, STANDING_ZOMBIE, *GONE_STATUSES)
     ]
-    return {
-        "total": total,
-        "total_url": link("orgs:organization_list", township=township, status=STATUS_ACTIVE),
-        "gone": [row for row in statuses if row["key"] in GONE_STATUSES],
-        "by_category": sorted(by_category.values(), key=lambda row: row["sort"]),
-        "by_township": sorted(by_township.values(), key=lambda row: row["sort"]),
-        "by_status": statuses,
-    }
 
 
 def member_figures(*, memberships, filters: OverviewFilters) -> dict:
