@@ -298,6 +298,42 @@ class MemberChecks:
 
     def _member_data(self, sheet: Sheet, row: int, cells: dict) -> dict:
         text = lambda key: self._cell_value(sheet, row, cells, key, values.as_text) or ""  # noqa: E731
+        result = self._member_organization(sheet, row, cells, text)
+        person = self._member_person(sheet, row, cells, text)
+
+        def choice(key, choices):
+            allowed = partial(_allowed, choices)  # built only for the error message
+            return self._cell_value(
+                sheet, row, cells, key, lambda cell: values.as_choice(cell, choices, allowed)
+            )
+
+        gender = choice("gender", GENDER_CHOICES)
+        political = choice("political_status", POLITICAL_CHOICES)
+        if political in ("full", "probationary"):
+            person["is_party_member"] = True
+            person["party_status"] = political
+        grid_role = choice("grid_role", GRID_ROLE_CHOICES)
+        result["role"] = choice("role", ROLE_CHOICES) or Membership.Role.MEMBER
+        result["joined_on"] = self._member_joined_on(sheet, row, cells)
+        try:
+            cleaned = people_services.clean_person_data(person)
+        except ValidationError as error:
+            self.field_errors(sheet, row, error)
+            cleaned = person
+        if gender and cleaned.get("gender") and cleaned["gender"] != gender:
+            # typed by hand: the ID number is right, the gender column is not
+            label = Person.Gender(cleaned["gender"]).label
+            self.warning(sheet, row, "gender", str(GENDER_FROM_ID_WARNING) % {"gender": label})
+        elif gender:
+            cleaned["gender"] = gender
+        if grid_role:
+            cleaned["grid_role"] = grid_role
+            cleaned["grid_community"] = cleaned.get("community")
+        result["person"] = cleaned
+        return result
+
+    def _member_organization(self, sheet: Sheet, row: int, cells: dict, text) -> dict:
+        """The organisation the row names: its name and, when given, its credit code."""
         result = {"org_name": clean_name(text("organization")), "org_code": ""}
         code = self._cell_value(
             sheet,
@@ -310,6 +346,10 @@ class MemberChecks:
         )
         if code:
             result["org_code"] = normalize_credit_code(code)
+        return result
+
+    def _member_person(self, sheet: Sheet, row: int, cells: dict, text) -> dict:
+        """The resident's own cells: name, ID number, mobile, notes and community."""
         person: dict = {"name": text("name")}
         if not person["name"]:
             self.required(sheet, row, "name")
@@ -335,42 +375,15 @@ class MemberChecks:
                 person["community"] = self.areas.community(community_text, scoped=False)
             except values.CellProblem as problem:
                 self.error(sheet, row, "community", problem.message)
+        return person
 
-        def choice(key, choices):
-            allowed = partial(_allowed, choices)  # built only for the error message
-            return self._cell_value(
-                sheet, row, cells, key, lambda cell: values.as_choice(cell, choices, allowed)
-            )
-
-        gender = choice("gender", GENDER_CHOICES)
-        political = choice("political_status", POLITICAL_CHOICES)
-        if political in ("full", "probationary"):
-            person["is_party_member"] = True
-            person["party_status"] = political
-        grid_role = choice("grid_role", GRID_ROLE_CHOICES)
-        result["role"] = choice("role", ROLE_CHOICES) or Membership.Role.MEMBER
+    def _member_joined_on(self, sheet: Sheet, row: int, cells: dict):
         joined_on = self._cell_value(sheet, row, cells, "joined_on", values.as_date)
         if joined_on is None:
             self.required(sheet, row, "joined_on")
         elif joined_on > self.today:
             self.error(sheet, row, "joined_on", JOINED_IN_FUTURE_MESSAGE)
-        result["joined_on"] = joined_on
-        try:
-            cleaned = people_services.clean_person_data(person)
-        except ValidationError as error:
-            self.field_errors(sheet, row, error)
-            cleaned = person
-        if gender and cleaned.get("gender") and cleaned["gender"] != gender:
-            # typed by hand: the ID number is right, the gender column is not
-            label = Person.Gender(cleaned["gender"]).label
-            self.warning(sheet, row, "gender", str(GENDER_FROM_ID_WARNING) % {"gender": label})
-        elif gender:
-            cleaned["gender"] = gender
-        if grid_role:
-            cleaned["grid_role"] = grid_role
-            cleaned["grid_community"] = cleaned.get("community")
-        result["person"] = cleaned
-        return result
+        return joined_on
 
 
 def _already_member(existing_person, person: dict, members_now: list) -> bool:
