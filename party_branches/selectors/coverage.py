@@ -251,47 +251,21 @@ def coverage(*, organizations_qs, on: date) -> dict:
         "category__name",
         "category__sort_order",
     )
-    counted: dict[tuple, dict] = {}
-    for (
-        pk,
-        township_id,
-        township_name,
-        township_code,
-        category_id,
-        category_name,
-        sort_order,
-    ) in rows:
-        branch, instructor = pk in with_branch, pk in with_instructor
-        formal = formal_by_id.get(pk, 0)
-        key = (township_code, township_id, township_name, sort_order, category_name, category_id)
-        figures = counted.setdefault(key, dict.fromkeys(COVERAGE_FIGURES, 0))
-        for figure in COVERAGE_FIGURES:
-            if COVERAGE_TESTS[figure](branch, instructor, formal):
-                figures[figure] += 1
-    # Township code, then category order and name; organisations without a category last.
-    order = sorted(
-        counted,
-        key=lambda key: (key[0], key[3] is None, key[3] or 0, key[4] or "", key[5] or 0),
-    )
-    grouped = [
-        {
-            "community__township_id": key[1],
-            "community__township__name": key[2],
-            "category_id": key[5],
-            "category__name": key[4],
-            **counted[key],
-        }
-        for key in order
-    ]
+    counted = _count_by_township_and_category(rows, with_branch, with_instructor, formal_by_id)
     townships: dict = {}
     total = CoverageRow(None, "", None, "", level="total")
-    for values in grouped:
+    # Township code, then category order and name; organisations without a category last.
+    for key in sorted(
+        counted,
+        key=lambda key: (key[0], key[3] is None, key[3] or 0, key[4] or "", key[5] or 0),
+    ):
+        _code, township_id, township_name, _sort, category_name, category_id = key
         row = CoverageRow(
-            township_id=values["community__township_id"],
-            township_name=values["community__township__name"],
-            category_id=values["category_id"],
-            category_name=values["category__name"] or "",
-            **{figure: values[figure] for figure in COVERAGE_FIGURES},
+            township_id=township_id,
+            township_name=township_name,
+            category_id=category_id,
+            category_name=category_name or "",
+            **counted[key],
         )
         entry = townships.setdefault(
             row.township_id,
@@ -306,3 +280,17 @@ def coverage(*, organizations_qs, on: date) -> dict:
         entry["subtotal"].add(row)
         total.add(row)
     return {"townships": list(townships.values()), "total": total, "on": on}
+
+
+def _count_by_township_and_category(rows, with_branch, with_instructor, formal_by_id) -> dict:
+    """Each figure counted per (township code, id, name, category order, name, id)."""
+    counted: dict[tuple, dict] = {}
+    for pk, township_id, township_name, township_code, category_id, category_name, order in rows:
+        branch, instructor = pk in with_branch, pk in with_instructor
+        formal = formal_by_id.get(pk, 0)
+        key = (township_code, township_id, township_name, order, category_name, category_id)
+        figures = counted.setdefault(key, dict.fromkeys(COVERAGE_FIGURES, 0))
+        for figure in COVERAGE_FIGURES:
+            if COVERAGE_TESTS[figure](branch, instructor, formal):
+                figures[figure] += 1
+    return counted
