@@ -72,8 +72,8 @@ def branches_ledger(*, user, params, reveal: bool) -> Ledger:
     )
 
 
-def meetings_ledger(*, user, params, reveal: bool) -> Ledger:
-    """Meetings of the branches the user may see; branch filters, a quarter and a kind."""
+def _meetings_filtered(user, params, kinds: dict) -> tuple:
+    """The meetings the parameters choose, and the words that say which."""
     filterset = BranchFilter(params or None, queryset=Branch.objects.visible_to(user), user=user)
     meetings = Meeting.objects.visible_to(user)
     if any(key in params for key in BranchFilter.base_filters):
@@ -84,13 +84,19 @@ def meetings_ledger(*, user, params, reveal: bool) -> Ledger:
         start, end = quarter_bounds(quarter)
         meetings = meetings.in_period(start, end)
         summary_parts.append(_("Quarter: %(quarter)s") % {"quarter": format_quarter(quarter)})
-    kinds = labels(MeetingKind.choices)
     kind = params.get("kind", "")
     if kind:
         if kind not in kinds:
             raise ValidationError({"kind": _("Choose a meeting kind from the list.")})
         meetings = meetings.filter(kind=kind)
         summary_parts.append(_("Kind: %(kind)s") % {"kind": kinds[kind]})
+    return meetings, "; ".join(part for part in summary_parts if part)
+
+
+def meetings_ledger(*, user, params, reveal: bool) -> Ledger:
+    """Meetings of the branches the user may see; branch filters, a quarter and a kind."""
+    kinds = labels(MeetingKind.choices)
+    meetings, summary = _meetings_filtered(user, params, kinds)
     attendees = (
         Meeting.attendees.through.objects.filter(meeting=OuterRef("pk"))
         .order_by()
@@ -101,26 +107,19 @@ def meetings_ledger(*, user, params, reveal: bool) -> Ledger:
     queryset = meetings.annotate(
         attendee_count=Coalesce(Subquery(attendees, output_field=IntegerField()), Value(0))
     ).order_by("-held_on", "branch__name", "pk")
-    fields = (
-        "branch__name",
-        "branch__township__name",
-        "kind",
-        "held_on",
-        "topic",
-        "attendee_count",
-        "recorded_by__name",
-        "recorded_at",
+    fields, columns = zip(
+        *[
+            ("branch__name", Column(_("Branch"), 28)),
+            ("branch__township__name", Column(_("Township"), 12)),
+            ("kind", Column(_("Kind"), 16)),
+            ("held_on", Column(_("Held on"), 12, DATE)),
+            ("topic", Column(_("Topic"), 36)),
+            ("attendee_count", Column(_("Attendees"), 8, INTEGER)),
+            ("recorded_by__name", Column(_("Recorded by"), 10)),
+            ("recorded_at", Column(_("Recorded at"), 18, DATETIME)),
+        ],
+        strict=True,
     )
-    columns = [
-        Column(_("Branch"), 28),
-        Column(_("Township"), 12),
-        Column(_("Kind"), 16),
-        Column(_("Held on"), 12, DATE),
-        Column(_("Topic"), 36),
-        Column(_("Attendees"), 8, INTEGER),
-        Column(_("Recorded by"), 10),
-        Column(_("Recorded at"), 18, DATETIME),
-    ]
 
     def rows():
         for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
@@ -129,12 +128,13 @@ def meetings_ledger(*, user, params, reveal: bool) -> Ledger:
             yield row
 
     title = _("Ledger of organisational-life meetings")
-    summary = "; ".join(part for part in summary_parts if part)
     return Ledger(
         title=title,
         file_stem=title,
         filters_summary=summary,
         sheets=[
-            Sheet(_("Meetings"), columns, rows(), expected_rows=queryset.count, subtitle=summary)
+            Sheet(
+                _("Meetings"), list(columns), rows(), expected_rows=queryset.count, subtitle=summary
+            )
         ],
     )
