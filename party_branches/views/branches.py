@@ -78,6 +78,31 @@ def _pick_organization(request):
     return render(request, "party_branches/branch_pick_organization.html", {"page": page})
 
 
+def _partners(editable, base: Organization) -> list[Organization]:
+    """Organisations of the base's township that may join it in a joint branch."""
+    return list(
+        editable.filter(community__township_id=base.community.township_id)
+        .exclude(pk=base.pk)
+        .exclude(Exists(Branch.objects.active().filter(organizations=OuterRef("pk"))))
+        .select_related("community")
+        .order_by("community__code", "name")
+    )
+
+
+def _create_from(actor, data: dict) -> Branch:
+    organizations = list(data["organizations"])
+    return services.branch_create(
+        actor=actor,
+        organizations=organizations,
+        formation=Formation.JOINT if len(organizations) > 1 else Formation.SINGLE,
+        name=data["name"],
+        parent_org=data["parent_org"],
+        established_on=data["established_on"],
+        member_people=list(data["member_people"]),
+        secretary=data["secretary"],
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def branch_create(request):
     """Set up a branch from an organisation, optionally joined by others of its township."""
@@ -91,13 +116,7 @@ def branch_create(request):
         editable.select_related("community__township"),
         pk=base_pk if str(base_pk).isdigit() else 0,
     )
-    partners = list(
-        editable.filter(community__township_id=base.community.township_id)
-        .exclude(pk=base.pk)
-        .exclude(Exists(Branch.objects.active().filter(organizations=OuterRef("pk"))))
-        .select_related("community")
-        .order_by("community__code", "name")
-    )
+    partners = _partners(editable, base)
     if request.method == "POST":
         wanted = set(request.POST.getlist("organizations"))
     else:
@@ -113,19 +132,8 @@ def branch_create(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        organizations = list(data["organizations"])
         try:
-            branch = services.branch_create(
-                actor=request.user,
-                organizations=organizations,
-                formation=Formation.JOINT if len(organizations) > 1 else Formation.SINGLE,
-                name=data["name"],
-                parent_org=data["parent_org"],
-                established_on=data["established_on"],
-                member_people=list(data["member_people"]),
-                secretary=data["secretary"],
-            )
+            branch = _create_from(request.user, form.cleaned_data)
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
