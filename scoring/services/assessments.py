@@ -56,6 +56,21 @@ def assessments_save(*, actor, quarter: Quarter, entries: list[AssessmentEntry])
     if not may_assess(actor):
         raise PermissionDenied
     check_quarter_open(quarter, lock=True)
+    wanted = _checked_organizations(actor, entries)
+    year, q = quarter
+    existing = {
+        row.organization_id: row
+        for row in QuarterAssessment.objects.select_for_update().filter(
+            year=year, quarter=q, organization_id__in=wanted
+        )
+    }
+    return sum(
+        _save_entry(actor, quarter, entry, existing.get(entry.organization_id)) for entry in entries
+    )
+
+
+def _checked_organizations(actor, entries: list[AssessmentEntry]) -> set[int]:
+    """The entries' organisations, each one the actor assesses, each figure in its range."""
     wanted = {entry.organization_id for entry in entries}
     allowed = set(
         assessable_organizations(user=actor).filter(pk__in=wanted).values_list("pk", flat=True)
@@ -67,50 +82,45 @@ def assessments_save(*, actor, quarter: Quarter, entries: list[AssessmentEntry])
             raise ValidationError({"community_score": SCORE_OUT_OF_RANGE})
         if not 0 <= entry.commendations <= 20:
             raise ValidationError({"commendations": COMMENDATIONS_OUT_OF_RANGE})
+    return wanted
 
+
+def _save_entry(actor, quarter: Quarter, entry: AssessmentEntry, row) -> bool:
+    """Write one organisation's assessment when it changed (a first all-zero one is not
+    written), with its audit row; whether anything was written."""
     year, q = quarter
-    existing = {
-        row.organization_id: row
-        for row in QuarterAssessment.objects.select_for_update().filter(
-            year=year, quarter=q, organization_id__in=wanted
-        )
+    new = {
+        "community_score": entry.community_score,
+        "commendations": entry.commendations,
+        "note": entry.note.strip(),
     }
-    changed = 0
-    for entry in entries:
-        new = {
-            "community_score": entry.community_score,
-            "commendations": entry.commendations,
-            "note": entry.note.strip(),
-        }
-        row = existing.get(entry.organization_id)
-        if row is None:
-            if new == {"community_score": 0, "commendations": 0, "note": ""}:
-                continue
-            row = QuarterAssessment(
-                organization_id=entry.organization_id, year=year, quarter=q, entered_by=actor, **new
-            )
-            changes = {field: [None, value] for field, value in new.items()}
-            row.full_clean()
-            row.save()
-        else:
-            changes = {
-                field: [getattr(row, field), value]
-                for field, value in new.items()
-                if getattr(row, field) != value
-            }
-            if not changes:
-                continue
-            for field, value in new.items():
-                setattr(row, field, value)
-            row.entered_by = actor
-            row.full_clean()
-            row.save(update_fields=[*ASSESSMENT_FIELDS, "entered_by", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="scoring.assessment_save",
-            obj=row,
-            summary=f"{quarter_label(quarter)} {entry.organization_id}",
-            changes=changes,
+    if row is None:
+        if new == {"community_score": 0, "commendations": 0, "note": ""}:
+            return False
+        row = QuarterAssessment(
+            organization_id=entry.organization_id, year=year, quarter=q, entered_by=actor, **new
         )
-        changed += 1
-    return changed
+        changes = {field: [None, value] for field, value in new.items()}
+        row.full_clean()
+        row.save()
+    else:
+        changes = {
+            field: [getattr(row, field), value]
+            for field, value in new.items()
+            if getattr(row, field) != value
+        }
+        if not changes:
+            return False
+        for field, value in new.items():
+            setattr(row, field, value)
+        row.entered_by = actor
+        row.full_clean()
+        row.save(update_fields=[*ASSESSMENT_FIELDS, "entered_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="scoring.assessment_save",
+        obj=row,
+        summary=f"{quarter_label(quarter)} {entry.organization_id}",
+        changes=changes,
+    )
+    return True
