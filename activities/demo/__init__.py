@@ -146,43 +146,56 @@ def seed_activities(context) -> None:
 
     plan = () if created else _activity_plan(context, organizations)
     for kind, organization, day in plan:
-        start = timezone.make_aware(
-            datetime.datetime.combine(day, datetime.time(rng.randint(8, 19)))
-        )
-        end = start + datetime.timedelta(hours=rng.choice((1, 2, 2, 3)))
-        status = _status(rng, start, now)
-        low, high = BENEFICIARIES.get(kind, DEFAULT_BENEFICIARIES)
-        chunk.append(
-            Activity(
-                lead_organization_id=organization.pk,
-                kind=kind,
-                title=rng.choice(TITLES[kind]),
-                start=start,
-                end=end,
-                place=rng.choice(["社区活动室", "社区广场", "党群服务中心", "村文化大院"]),
-                community_served_id=organization.community_id,
-                participants=rng.randint(8, 40),
-                beneficiaries=rng.randint(low, high),
-                volunteer_hours=Decimal(rng.randint(4, 40)),
-                help_cases=rng.randint(1, 6) if kind in HELP_KINDS else 0,
-                status=status,
-                verified_by=verifier if status == VerificationStatus.VERIFIED else None,
-                verified_at=end + datetime.timedelta(days=3)
-                if status == VerificationStatus.VERIFIED
-                else None,
-                return_reason="请补充签到表和照片" if status == VerificationStatus.RETURNED else "",
-                feedback_token=f"{rng.getrandbits(96):024x}",
-                feedback_closes_on=timezone.localdate(end)
-                + datetime.timedelta(days=FEEDBACK_WINDOW_DAYS),
-            )
-        )
+        chunk.append(_activity(rng, kind, organization, day, now=now, verifier=verifier))
         if len(chunk) >= CHUNK:
             flush()
     if chunk:
         flush()
 
+    cases = _mediation_cases(
+        rng, organizations, showcase, MEDIATION_CASES * factor, now=now, verifier=verifier
+    )
+    copy_create(MediationCase, cases, batch_size=BATCH_SIZE)
+
+    context.summary.append(
+        f"{created} 场活动（惠及 {reached} 人次），{len(cases)} 件矛盾调解，{rated} 条群众评价"
+    )
+
+
+def _activity(rng, kind: str, organization, day, *, now, verifier) -> Activity:
+    """One demo activity of the organisation on the day, at an hour, verified or not."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(8, 19))))
+    end = start + datetime.timedelta(hours=rng.choice((1, 2, 2, 3)))
+    status = _status(rng, start, now)
+    low, high = BENEFICIARIES.get(kind, DEFAULT_BENEFICIARIES)
+    return Activity(
+        lead_organization_id=organization.pk,
+        kind=kind,
+        title=rng.choice(TITLES[kind]),
+        start=start,
+        end=end,
+        place=rng.choice(["社区活动室", "社区广场", "党群服务中心", "村文化大院"]),
+        community_served_id=organization.community_id,
+        participants=rng.randint(8, 40),
+        beneficiaries=rng.randint(low, high),
+        volunteer_hours=Decimal(rng.randint(4, 40)),
+        help_cases=rng.randint(1, 6) if kind in HELP_KINDS else 0,
+        status=status,
+        verified_by=verifier if status == VerificationStatus.VERIFIED else None,
+        verified_at=end + datetime.timedelta(days=3)
+        if status == VerificationStatus.VERIFIED
+        else None,
+        return_reason="请补充签到表和照片" if status == VerificationStatus.RETURNED else "",
+        feedback_token=f"{rng.getrandbits(96):024x}",
+        feedback_closes_on=timezone.localdate(end) + datetime.timedelta(days=FEEDBACK_WINDOW_DAYS),
+    )
+
+
+def _mediation_cases(rng, organizations, showcase, count: int, *, now, verifier) -> list:
+    """The demo's mediation cases of the last year, one in twenty the showcase group's."""
+    today = timezone.localdate()
     cases = []
-    for index in range(MEDIATION_CASES * factor):
+    for index in range(count):
         organization = showcase if index % 20 == 0 else rng.choice(organizations)
         occurred_on = today - datetime.timedelta(days=rng.randint(1, 365))
         status = _status(
@@ -203,8 +216,4 @@ def seed_activities(context) -> None:
                 return_reason="请补充调解协议" if status == VerificationStatus.RETURNED else "",
             )
         )
-    copy_create(MediationCase, cases, batch_size=BATCH_SIZE)
-
-    context.summary.append(
-        f"{created} 场活动（惠及 {reached} 人次），{len(cases)} 件矛盾调解，{rated} 条群众评价"
-    )
+    return cases
