@@ -206,6 +206,18 @@ def seed_branches(context) -> None:
             party_relation_place="平安县社会组织综合党委",
         )
 
+    branches, meetings = _write_branches(seeder)
+    others = [o for o in organizations if o.pk not in taken]
+    assignments = _instructors(seeder, others, min(INSTRUCTORS.get(scale, 15), len(others)))
+    copy_create(InstructorAssignment, assignments, batch_size=BATCH_SIZE)
+    context.summary.append(
+        f"{len(branches)} 个临时党支部（{len(seeder.members)} 名党员），"
+        f"{len(assignments)} 名党建指导员，{len(meetings)} 次组织生活记录"
+    )
+
+
+def _write_branches(seeder: _Seeder) -> tuple[list[Branch], list[Meeting]]:
+    """The planned branches with their organisations, members, meetings and attendance."""
     branches = Branch.objects.bulk_create([branch for branch, _ids in seeder.branches])
     links = Branch.organizations.through
     links.objects.bulk_create(
@@ -217,7 +229,6 @@ def seed_branches(context) -> None:
     by_branch = defaultdict(list)
     for member in members:
         by_branch[member.branch_id].append(member.pk)
-
     planned = [
         item for branch in branches for item in seeder.meetings(branch, by_branch[branch.pk])
     ]
@@ -232,9 +243,11 @@ def seed_branches(context) -> None:
         ),
         batch_size=BATCH_SIZE,
     )
+    return branches, meetings
 
-    others = [o for o in organizations if o.pk not in taken]
-    count = min(INSTRUCTORS.get(scale, 15), len(others))
+
+def _instructors(seeder: _Seeder, others: list, count: int) -> list[InstructorAssignment]:
+    """Instructors for organisations without a branch."""
     assignments = []
     for organization in seeder.rng.sample(others, count):
         surname = seeder.rng.choice("王李张刘陈杨赵黄周吴")
@@ -247,8 +260,4 @@ def seed_branches(context) -> None:
                 started_on=seeder.today - timedelta(days=seeder.rng.randrange(30, 700)),
             )
         )
-    copy_create(InstructorAssignment, assignments, batch_size=BATCH_SIZE)
-    context.summary.append(
-        f"{len(branches)} 个临时党支部（{len(seeder.members)} 名党员），"
-        f"{len(assignments)} 名党建指导员，{len(meetings)} 次组织生活记录"
-    )
+    return assignments
