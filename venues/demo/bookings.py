@@ -199,26 +199,7 @@ def _plan_series(booker, rooms, weekly_by_center, closures_by_center, first, las
             first_date=first_date,
             last_date=last,
         )
-        occurrences = []
-        for day in rules.weekly_dates(first_date, last, weekday):
-            start, end = rules.at(day, T(19)), rules.at(day, T(21))
-            free = _free_ranges(day, weekly, closures, taken[room.pk][day])
-            if not any(s <= start and end <= e for s, e in free):
-                continue
-            if not booker.within_quota(room, organization_id, start, end):
-                continue
-            booking = Booking(
-                room=room,
-                organization_id=organization_id,
-                booked_by=booked_by,
-                purpose=series.purpose,
-                start=start,
-                end=end,
-                expected_attendance=max(1, min(room.capacity, rng.randint(12, 30))),
-            )
-            booker.decide(booking, room)
-            occurrences.append(booking)
-            taken[room.pk][day].append((start, end))
+        occurrences = _series_occurrences(booker, room, series, weekly, closures, taken)
         if occurrences:
             planned.append((series, occurrences))
     BookingSeries.objects.bulk_create([series for series, _ in planned], batch_size=BATCH_SIZE)
@@ -227,6 +208,32 @@ def _plan_series(booker, rooms, weekly_by_center, closures_by_center, first, las
             booking.series = series
         plan.add(occurrences)
     plan.series_count = len(planned)
+
+
+def _series_occurrences(booker, room, series, weekly, closures, taken) -> list[Booking]:
+    """The series' weekly evenings that are free and within the organisation's quota, each
+    decided as the room's approver would."""
+    occurrences = []
+    for day in rules.weekly_dates(series.first_date, series.last_date, series.weekday):
+        start, end = rules.at(day, T(19)), rules.at(day, T(21))
+        free = _free_ranges(day, weekly, closures, taken[room.pk][day])
+        if not any(s <= start and end <= e for s, e in free):
+            continue
+        if not booker.within_quota(room, series.organization_id, start, end):
+            continue
+        booking = Booking(
+            room=room,
+            organization_id=series.organization_id,
+            booked_by=series.booked_by,
+            purpose=series.purpose,
+            start=start,
+            end=end,
+            expected_attendance=max(1, min(room.capacity, booker.rng.randint(12, 30))),
+        )
+        booker.decide(booking, room)
+        occurrences.append(booking)
+        taken[room.pk][day].append((start, end))
+    return occurrences
 
 
 def _plan_bookings(
