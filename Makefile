@@ -49,7 +49,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 worker: install
-	$(BIN)/celery -A registry worker -l INFO
+	$(BIN)/celery -A registry worker -l INFO -Q scoring,exports,imports,notifications,periodic,celery
 
 beat: install
 	$(BIN)/celery -A registry beat -l INFO

@@ -198,6 +198,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The worker and beat log through LOGGING below (masked JSON), not Celery's own root handler:
 # task failures quote their arguments and exceptions.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Queues by kind (issue 17): an operator runs more workers for the queue that needs them, and a
+# long export never waits behind a recompute or the other way round. `celery` is the default
+# queue of anything not routed. `make worker` and the test worker consume every queue;
+# docker-compose runs one worker for scoring and one for the rest.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+REGISTRY_QUEUES = ("scoring", "exports", "imports", "notifications", "periodic", "celery")
+CELERY_TASK_ROUTES = {
+    "scoring.*": {"queue": "scoring"},
+    "exports.run_export_job": {"queue": "exports"},
+    "exports.check_import_job": {"queue": "imports"},
+    "exports.commit_import_job": {"queue": "imports"},
+    "notifications.*": {"queue": "notifications"},
+    # housekeeping that beat starts
+    "exports.expire_export_jobs": {"queue": "periodic"},
+    "orgs.*": {"queue": "periodic"},
+    "venues.*": {"queue": "periodic"},
+    "rollups.*": {"queue": "periodic"},
+    "dashboards.*": {"queue": "periodic"},
+    "core.clear_expired_sessions": {"queue": "periodic"},
+}
 # Periodic jobs are declared here; beat copies them into django-celery-beat's tables.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from django.conf import settings as django_settings
 from django.db import connection
 
 from registry.celery import app as celery_app
@@ -77,6 +78,8 @@ def celery_worker_process(broker_url, transactional_db, settings, tmp_path):
             "--concurrency=1",
             "--without-gossip",
             "--without-mingle",
+            "-Q",
+            ",".join(django_settings.REGISTRY_QUEUES),
             "-n",
             f"test-{os.getpid()}@%h",
             "-l",
