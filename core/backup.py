@@ -104,7 +104,8 @@ class Database:
                 password=parts.password or "",
             )
         if parts.scheme == "sqlite":
-            return cls(vendor="sqlite", name=parts.path if parts.netloc == "" else url[9:])
+            # sqlite:////abs/path.db is an absolute path, sqlite:///rel.db a relative one
+            return cls(vendor="sqlite", name=url[len("sqlite:///") :])
         raise BackupError(_("Unknown database address: %(url)s") % {"url": url})
 
     def environment(self) -> dict[str, str]:

@@ -39,11 +39,6 @@ def can_manage_credit_listings(user) -> bool:
     return may(user, "orgs.manage_credit_listings")
 
 
-def may_oversee(user) -> bool:
-    """Merges, the zombie watch: the roles that oversee more than one community."""
-    return may(user, "orgs.oversee")
-
-
 def may_keep_ledger(keeper, community) -> bool:
     """Whether the account may keep an organisation of the community: an active county
     administrator, or active township staff of the community's township."""

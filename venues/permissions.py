@@ -56,14 +56,6 @@ def approvable_condition(user) -> Q | None:
     return None if right is None else right.booking_condition()
 
 
-def bookings_decidable_by(user) -> QuerySet[Booking]:
-    """Bookings the user may approve, reject or mark used/no-show (any status)."""
-    condition = approvable_condition(user)
-    if condition is None:
-        return Booking.objects.none()
-    return Booking.objects.filter(condition)
-
-
 def can_approve(user, booking: Booking) -> bool:
     """Whether the user decides on this booking (approve, reject, mark used or no-show)."""
     right = DecisionRight.of(user)
