@@ -11,6 +11,7 @@ def seed_users(context) -> None:
     community = Community.objects.filter(township=township).order_by("code").first()
     organization = context.made["organizations"][0]
     other_township = context.made["townships"][1]
+    county = township.county
     people = [
         ("admin", "民政局 王建国", Role.COUNTY_ADMIN, {"is_staff": True, "is_superuser": True}),
         ("township", f"{township.name} 李秀兰", Role.TOWNSHIP_STAFF, {"township": township}),
@@ -21,7 +22,7 @@ def seed_users(context) -> None:
             {"township": other_township},
         ),
         ("secretary", f"{community.name}书记 张丽华", Role.SECRETARY, {"community": community}),
-        ("official", "县委组织部 陈志强", Role.OFFICIAL, {}),
+        ("official", f"{county.name}委组织部 陈志强", Role.OFFICIAL, {"county": county}),
         (
             "contact",
             f"{organization.name} 刘桂芳",
@@ -29,6 +30,20 @@ def seed_users(context) -> None:
             {"organization": organization},
         ),
     ]
+    if county.city_id:
+        # A city's or a province's installation: a county's own administrator, the city's
+        # official comparing its counties, and (province) the province's official.
+        people += [
+            ("countyadmin", f"{county.name}民政局 孙明", Role.COUNTY_ADMIN, {"county": county}),
+            (
+                "cityofficial",
+                f"{county.city.name}民政局 周文",
+                Role.OFFICIAL,
+                {"city": county.city},
+            ),
+        ]
+        if context.scale == "province":
+            people.append(("provinceofficial", "省民政厅 吴立新", Role.OFFICIAL, {}))
     for username, name, role, extra in people:
         user = User(username=username, name=name, role=role, **extra)
         user.set_password(context.password)

@@ -6,15 +6,39 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.roles import AREA_FIELDS, Role
+from accounts.scoping import Level, scope_for
 
 TOWNSHIP_REQUIRED = _("Township staff must belong to a township.")
 COMMUNITY_REQUIRED = _("A community secretary must belong to a community.")
 ORGANIZATION_REQUIRED = _("An organisation contact must belong to an organisation.")
+COUNTY_OR_CITY = _("Name a county or a city, not both.")
+WIDE_AREA_ONLY = _(
+    "Only county administrators and county officials are assigned a county or a city; "
+    "other roles work in the area named for their role."
+)
 AREA_REQUIRED = {
     "township": TOWNSHIP_REQUIRED,
     "community": COMMUNITY_REQUIRED,
     "organization": ORGANIZATION_REQUIRED,
 }
+
+
+class RegistryUserManager(UserManager):
+    """Users come with their areas: the scope (`accounts.scoping.scope_for`) and the page
+    header read them on every request, in the one query that loads the user."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "county",
+                "city",
+                "township",
+                "community__township",
+                "organization__community__township",
+            )
+        )
 
 
 class User(AbstractUser):
@@ -26,6 +50,24 @@ class User(AbstractUser):
     name = models.CharField(_("name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    # County administrators and officials: the county they serve, or the city whose counties
+    # they oversee; naming neither reaches every county (a province's staff).
+    county = models.ForeignKey(
+        "areas.County",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    city = models.ForeignKey(
+        "areas.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
     township = models.ForeignKey(
         "areas.Township",
         verbose_name=_("township"),
@@ -51,7 +93,7 @@ class User(AbstractUser):
         related_name="contacts",
     )
 
-    objects = UserManager()
+    objects = RegistryUserManager()
 
     REQUIRED_FIELDS = ["email"]
 
@@ -72,6 +114,10 @@ class User(AbstractUser):
                 condition=~Q(role=Role.ORG_CONTACT) | Q(organization__isnull=False),
                 name="user_org_contact_has_organization",
             ),
+            models.CheckConstraint(
+                condition=Q(county__isnull=True) | Q(city__isnull=True),
+                name="user_county_or_city",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -82,6 +128,10 @@ class User(AbstractUser):
         field = AREA_FIELDS.get(self.role)
         if field and not getattr(self, f"{field}_id"):
             raise ValidationError({field: AREA_REQUIRED[field]})
+        if self.county_id and self.city_id:
+            raise ValidationError({"city": COUNTY_OR_CITY})
+        if (self.county_id or self.city_id) and not roles.serves_counties(self.role):
+            raise ValidationError({"county" if self.county_id else "city": WIDE_AREA_ONLY})
 
     def get_full_name(self) -> str:
         return self.name or self.username
@@ -119,5 +169,10 @@ class User(AbstractUser):
         if field and getattr(self, f"{field}_id"):
             return str(getattr(self, field))
         if self.is_county_wide:
-            return str(_("Whole county"))
+            level = scope_for(self).level
+            if level == Level.COUNTY:
+                return str(self.county)
+            if level == Level.CITY:
+                return str(self.city)
+            return str(_("All counties"))
         return ""

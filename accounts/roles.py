@@ -41,6 +41,11 @@ def is_county_wide(role: str, *, is_superuser: bool) -> bool:
     return is_superuser or role in COUNTY_WIDE_ROLES
 
 
+def serves_counties(role: str) -> bool:
+    """Whether accounts of the role are assigned a county or a city (not a smaller area)."""
+    return role in COUNTY_WIDE_ROLES
+
+
 def is_read_only(role: str, *, is_superuser: bool) -> bool:
     """Whether every change is refused (officials, and accounts without a role)."""
     if is_superuser:

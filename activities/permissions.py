@@ -49,7 +49,7 @@ def can_verify(user, community) -> bool:
         return False
     scope = scope_for(user)
     if scope.county_wide:
-        return True
+        return scope.covers_county(community.township.county_id)
     if scope.level == Level.TOWNSHIP:
         return scope.township_id is not None and community.township_id == scope.township_id
     if scope.level == Level.COMMUNITY:

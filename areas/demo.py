@@ -1,8 +1,43 @@
-"""Demo townships, streets, communities and villages of a fictional county (平安县)."""
+"""Demo cities, counties, townships, streets, communities and villages (fictional names).
 
-from areas.models import Community, Township
+County scale is one county (平安县, 990101) with no city above it, as a county's own
+installation; city scale is a city (安宁市) of ten counties each like it; province scale is
+fourteen cities of five counties each (codes under the fictional province 99).
+"""
+
+from areas.models import City, Community, County, Township
 
 COUNTY_CODE = "990101"
+COUNTY_NAMES = [
+    "平安县",
+    "永宁县",
+    "长乐县",
+    "安定县",
+    "富平县",
+    "宁远县",
+    "和顺县",
+    "清河县",
+    "乐安县",
+    "太和县",
+]
+CITY_NAMES = [
+    "安宁市",
+    "福山市",
+    "云川市",
+    "临江市",
+    "金城市",
+    "青州市",
+    "河阳市",
+    "东原市",
+    "西岭市",
+    "南屏市",
+    "北川市",
+    "丰泽市",
+    "宝华市",
+    "龙池市",
+]
+# Cities and counties per city at each scale (no city: a county's own installation).
+LAYOUT = {"county": (0, 1), "city": (1, 10), "province": (14, 5)}
 
 STREETS = ["城关", "东城", "西城", "南关", "北苑", "新华", "人民路", "建设"]
 TOWNS = [
@@ -111,23 +146,35 @@ def _community_names(rng, kind: str, count: int) -> list[str]:
     return pool[:count]
 
 
-def _township_code(index: int) -> str:
-    """9 digits: the county's 6 and a 3-digit serial; past 999 townships (province scale)
-    the next county code takes over, so every code stays 9 digits."""
-    county, serial = divmod(index, 999)
-    return f"{int(COUNTY_CODE) + county}{serial + 1:03d}"
+def _counties(context) -> list[County]:
+    """The scale's cities and counties: 990101 平安县 first at every scale."""
+    cities, per_city = LAYOUT[context.scale]
+    if not cities:
+        return [County.objects.create(name=COUNTY_NAMES[0], code=COUNTY_CODE)]
+    counties = []
+    for city_index in range(cities):
+        city = City.objects.create(name=CITY_NAMES[city_index], code=f"99{city_index + 1:02d}00")
+        for number in range(per_city):
+            name = COUNTY_NAMES[(number + city_index) % len(COUNTY_NAMES)]
+            code = f"{city.code[:4]}{number + 1:02d}"
+            counties.append(County.objects.create(city=city, name=name, code=code))
+    return counties
 
 
 def seed_areas(context) -> None:
-    """Create the county's townships and their communities or villages, in bulk."""
+    """Create the counties' townships and their communities or villages, in bulk."""
     rng = context.rng
     sizes = context.sizes
+    counties = _counties(context)
+    per_county = sizes["townships"] // len(counties)
+    names = _township_names(per_county)
     townships = [
-        Township(name=name, kind=kind, code=_township_code(index))
-        for index, (name, kind) in enumerate(_township_names(sizes["townships"]))
+        Township(county=county, name=name, kind=kind, code=f"{county.code}{index + 1:03d}")
+        for county in counties
+        for index, (name, kind) in enumerate(names)
     ]
     Township.objects.bulk_create(townships, batch_size=1000)
-    townships = list(Township.objects.order_by("code"))
+    townships = list(Township.objects.select_related("county").order_by("code"))
     communities = []
     for township in townships:
         kind = (
@@ -144,9 +191,13 @@ def seed_areas(context) -> None:
                     name=name,
                     kind=kind,
                     code=f"{township.code}{number:03d}",
-                    address=f"平安县{township.name}{name}{office}",
+                    address=f"{township.county.name}{township.name}{name}{office}",
                 )
             )
     Community.objects.bulk_create(communities, batch_size=2000)
     context.made["townships"] = townships
-    context.summary.append(f"{len(townships)} 个街道/乡镇，{len(communities)} 个社区/村")
+    context.made["counties"] = counties
+    context.summary.append(
+        f"{len(counties)} 个县（市、区），{len(townships)} 个街道/乡镇，"
+        f"{len(communities)} 个社区/村"
+    )

@@ -45,7 +45,7 @@ def township_detail(request, pk: int):
 def township_create(request):
     if not can_manage_areas(request.user):
         raise PermissionDenied
-    form = TownshipForm(request.POST or None)
+    form = TownshipForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             township = services.township_create(actor=request.user, **form.cleaned_data)
@@ -62,7 +62,9 @@ def township_update(request, pk: int):
     township = get_object_or_404(Township.objects.visible_to(request.user), pk=pk)
     if not can_manage_areas(request.user):
         raise PermissionDenied
-    form = TownshipForm(request.POST or None, instance=Township.objects.get(pk=township.pk))
+    form = TownshipForm(
+        request.POST or None, instance=Township.objects.get(pk=township.pk), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.township_update(actor=request.user, township=township, **form.cleaned_data)
@@ -104,7 +106,7 @@ def community_create(request):
     if not can_manage_areas(request.user):
         raise PermissionDenied
     initial = {"township": request.GET.get("township")}
-    form = CommunityForm(request.POST or None, initial=initial)
+    form = CommunityForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             community = services.community_create(actor=request.user, **form.cleaned_data)
@@ -121,7 +123,9 @@ def community_update(request, pk: int):
     community = get_object_or_404(Community.objects.visible_to(request.user), pk=pk)
     if not can_manage_areas(request.user):
         raise PermissionDenied
-    form = CommunityForm(request.POST or None, instance=Community.objects.get(pk=community.pk))
+    form = CommunityForm(
+        request.POST or None, instance=Community.objects.get(pk=community.pk), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.community_update(actor=request.user, community=community, **form.cleaned_data)

@@ -12,5 +12,5 @@ def can_import(user) -> bool:
 def may_import_into(scope: Scope, community) -> bool:
     """Whether an import by this scope may write rows of the community."""
     if scope.county_wide:
-        return True
+        return scope.covers_county(community.township.county_id)
     return scope.level == Level.TOWNSHIP and community.township_id == scope.township_id

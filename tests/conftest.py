@@ -30,6 +30,7 @@ def county(db):
         township=township_b, name="王家村", code="990101002001", kind="village"
     )
     return SimpleNamespace(
+        county=township_a.county,
         township_a=township_a,
         township_b=township_b,
         community_a1=community_a1,
@@ -43,7 +44,9 @@ def county(db):
 
 @pytest.fixture
 def county_admin(county):
-    return UserFactory(username="county_admin", name="县管理员", role=Role.COUNTY_ADMIN)
+    return UserFactory(
+        username="county_admin", name="县管理员", role=Role.COUNTY_ADMIN, county=county.county
+    )
 
 
 @pytest.fixture
@@ -65,7 +68,7 @@ def secretary(county):
 
 @pytest.fixture
 def official(county):
-    return UserFactory(username="official", name="县领导", role=Role.OFFICIAL)
+    return UserFactory(username="official", name="县领导", role=Role.OFFICIAL, county=county.county)
 
 
 @pytest.fixture

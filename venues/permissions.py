@@ -23,7 +23,7 @@ def organizations_bookable_by(user) -> QuerySet[Organization]:
         return Organization.objects.none()
     scope = scope_for(user)
     if scope.county_wide:
-        return Organization.objects.all()
+        return Organization.objects.visible_to(user)
     if scope.level == Level.ORGANIZATION and scope.organization_id:
         return Organization.objects.filter(pk=scope.organization_id)
     if scope.level == Level.COMMUNITY and scope.community_id:

@@ -43,9 +43,9 @@ def _rollups_in_view(rows, user, township_id: int | None):
     role sees none.
     """
     scope = scope_for(user)
-    if not scope.county_wide:
-        if scope.level != Level.TOWNSHIP:
-            return rows.none()
+    if not scope.county_wide and scope.level != Level.TOWNSHIP:
+        return rows.none()
+    if scope.county_ids is not None:
         rows = rows.filter(community_id__in=Community.objects.visible_to(user).values("pk"))
     if township_id:
         rows = rows.filter(
@@ -88,7 +88,12 @@ def compute_overview(*, user, filters: OverviewFilters) -> dict:
 
 def _cache_key(user, filters: OverviewFilters) -> str:
     scope = scope_for(user)
-    area = "county" if scope.county_wide else f"township-{scope.township_id}"
+    area = f"township-{scope.township_id}"
+    if scope.county_wide:
+        counties = (
+            "all" if scope.county_ids is None else ",".join(map(str, sorted(scope.county_ids)))
+        )
+        area = f"counties-{counties}"
     return (
         f"dashboards:overview:v{CACHE_VERSION}:{get_language()}:{area}:"
         f"{filters.township_id or 'all'}:{filters.year}"

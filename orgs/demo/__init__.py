@@ -58,7 +58,7 @@ def _chunks(groups: list[_Group]):
 def seed_organizations(context) -> None:
     """Create the ledger: organisations, people, memberships, merges, inspections, listings."""
     today = timezone.localdate()
-    communities = list(Community.objects.select_related("township").order_by("code"))
+    communities = list(Community.objects.select_related("township__county").order_by("code"))
     groups = _Planner(context).plan(communities, context.made["townships"][0], today)
     writer = _LedgerWriter(context, _categories(), communities, today)
     slots = sum(plan.members * 1.05 for group in groups for plan in group.plans)

@@ -18,7 +18,6 @@ from orgs.demo.pools import (
     ACTIVITY_FIELDS,
     BATCH_SIZE,
     BOTTLENECKS,
-    COUNTY_NAME,
     GRADE_WEIGHTS,
     GRADES,
     LEFT_REASONS,
@@ -75,7 +74,7 @@ class _LedgerWriter(PeopleWriter, OversightWriter):
             registration_status=plan.registration,
             category=self.categories[plan.category],
             community=community,
-            address=f"{COUNTY_NAME}{township.name}{community.name}"
+            address=f"{township.county.name}{township.name}{community.name}"
             f"{rng.choice(PLACES[community.kind])}",
             founded_on=founded,
             activity_fields="；".join(rng.sample(ACTIVITY_FIELDS[plan.category], 2)),
@@ -91,7 +90,7 @@ class _LedgerWriter(PeopleWriter, OversightWriter):
         if plan.registration == Organization.RegistrationStatus.REGISTERED:
             org.legal_form = rng.choices(list(LEGAL_FORM_CODES), weights=[75, 22, 3])[0]
             org.credit_code = self.credit_code(org.legal_form)
-            org.registration_authority = f"{COUNTY_NAME}民政局"
+            org.registration_authority = f"{township.county.name}民政局"
             org.supervising_unit = rng.choice(SUPERVISING_UNITS[plan.category])
         elif plan.registration == Organization.RegistrationStatus.FILED:
             office = "办事处" if township.kind == Township.Kind.STREET else "人民政府"

@@ -119,6 +119,25 @@ class PersonQuerySet(ScopedQuerySet):
             return Q(Exists(memberships.filter(organization_id=scope.organization_id)))
         return None
 
+    def _county_filter(self, scope):
+        # A county's people: its residents and the members of its organisations (a person
+        # recorded in no community and no organisation is reached installation-wide only).
+        if scope.county_ids is None:
+            return Q()
+        if not scope.county_ids:
+            return None
+        ids = sorted(scope.county_ids)
+        return Q(
+            pk__in=Person.objects.filter(community__township__county_id__in=ids)
+            .order_by()
+            .values("pk")
+            .union(
+                Membership.objects.filter(organization__community__township__county_id__in=ids)
+                .order_by()
+                .values("person_id")
+            )
+        )
+
     def current(self):
         """People who have not been merged into another record."""
         return self.filter(merged_into__isnull=True)

@@ -77,9 +77,12 @@ class ScoringQuarter(models.Model):
 
 
 class QuarterScoreQuerySet(ScopedQuerySet):
-    """Rankings are published to every signed-in role (动态排名 is meant to be seen by all
-    groups); nobody edits a score, only recomputes change them."""
+    """Rankings are published to every signed-in role of the county (动态排名 is meant to be
+    seen by all groups); nobody edits a score, only recomputes change them."""
 
+    # Published within the county: every role sees its county's ranking (a city's staff,
+    # each of their counties').
+    township_lookup = "township"
     published = True
     editor_levels = frozenset()
 

@@ -78,7 +78,7 @@ def test_county_admin_adds_a_township_and_the_change_is_audited(county_admin, cl
         ({"code": "99010"}, "code", "街道/乡镇代码应为 9 位统计用区划代码（纯数字）。"),
         ({"code": "99010100A"}, "code", "街道/乡镇代码应为 9 位统计用区划代码（纯数字）。"),
         ({"name": ""}, "name", "该字段是必填项。"),
-        ({"name": "城关街道"}, "name", "具有 名称 的 街道/乡镇 已存在。"),
+        ({"name": "城关街道"}, "name", "平安县已有名为“城关街道”的街道/乡镇。"),
     ],
 )
 def test_township_form_explains_bad_input_in_chinese(

@@ -74,7 +74,7 @@ def wrong_check_digit(id_number: str) -> str:
 
 def test_one_preview_lists_every_error_of_the_file(county, county_admin):
     # given a ledger whose errors of every kind are spread over its rows, the first rows bad
-    PersonFactory(name="别人", id_number=make_id_number(520))
+    PersonFactory(name="别人", id_number=make_id_number(520), community=county.community_a1)
     Membership.objects.create(
         organization=county.org_a1,
         person=PersonFactory(name="老会员", id_number=make_id_number(530)),
@@ -210,7 +210,7 @@ def test_leader_of_an_existing_resident_is_deduplicated_by_id_number(county, cou
 
 
 def test_leader_name_must_agree_with_the_resident_of_that_id_number(county, county_admin):
-    PersonFactory(name="别人", id_number=male_id(1))
+    PersonFactory(name="别人", id_number=male_id(1), community=county.community_a1)
     job = upload(
         county_admin, leader_ledger([["平安巡逻队", "幸福社区", "2018-4-1", "赵大", male_id(1)]])
     )

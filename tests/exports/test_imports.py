@@ -279,7 +279,7 @@ def test_member_matched_by_id_number_reuses_the_resident(county, county_admin):
 def test_id_number_under_another_name_in_the_ledger_is_refused(county, county_admin):
     from tests.orgs.factories import PersonFactory
 
-    PersonFactory(name="别人", id_number=make_id_number(501))
+    PersonFactory(name="别人", id_number=make_id_number(501), community=county.community_a1)
     job = upload(county_admin, ledger_file())
     assert [(e["row"], e["column"]) for e in job.errors] == [(3, "B")]
     assert "别人" in job.errors[0]["message"]

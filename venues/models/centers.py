@@ -18,6 +18,9 @@ class NearbyScopedQuerySet(ScopedQuerySet):
 
     township_field: str = "township"
 
+    def _county_path(self) -> str | None:
+        return f"{self.township_field}__county"
+
     def _area_filter(self, scope):
         if scope.level in {Level.TOWNSHIP, Level.COMMUNITY, Level.ORGANIZATION}:
             if scope.township_id is None:

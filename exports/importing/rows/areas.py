@@ -23,7 +23,11 @@ class _Areas:
 
     def __init__(self, actor):
         self.scope = scope_for(actor)
-        self.communities = list(Community.objects.select_related("township"))
+        # The communities of the actor's counties (names repeat from county to county).
+        communities = Community.objects.select_related("township")
+        if self.scope.county_ids is not None:
+            communities = communities.filter(township__county_id__in=self.scope.county_ids)
+        self.communities = list(communities)
         self.by_code = {c.code: c for c in self.communities}
         self.by_name: dict[str, list[Community]] = {}
         for community in self.communities:
