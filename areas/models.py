@@ -19,7 +19,9 @@ COMMUNITY_CODE_PREFIX = _("A community code must start with its township's code 
 
 
 class CityQuerySet(ScopedQuerySet):
+    # Every role sees the city of its county (and staff of several counties, theirs).
     county_lookup = "counties"
+    published = True
     editor_levels = frozenset()
 
     def visible_to(self, user):
@@ -58,7 +60,9 @@ class City(models.Model):
 
 
 class CountyQuerySet(ScopedQuerySet):
+    # Every role sees its own county; staff of several counties see theirs.
     county_lookup = "pk"
+    published = True
     editor_levels = frozenset()
 
 

@@ -2,7 +2,45 @@
 
 from django.db.models import Count, Q
 
-from areas.models import Community, Township
+from areas.models import Community, County, Township
+
+COUNTY_REQUIRED = (
+    "This installation has several counties: name the county (its 6-digit division code)."
+)
+
+
+class CountyRequired(ValueError):
+    """A county's act (a recompute, a scheme) asked for without naming one of several."""
+
+
+def sole_county() -> County | None:
+    """The county of a single-county installation (None when there are none or several)."""
+    counties = list(County.objects.order_by("pk")[:2])
+    return counties[0] if len(counties) == 1 else None
+
+
+def county_or_sole(county: County | int | None) -> County:
+    """The county given (a row or its id), or the installation's only county."""
+    if isinstance(county, County):
+        return county
+    if county is not None:
+        return County.objects.get(pk=county)
+    only = sole_county()
+    if only is None:
+        raise CountyRequired(COUNTY_REQUIRED)
+    return only
+
+
+def county_for_user(user, requested: str | None = None) -> County | None:
+    """The county whose programme (scheme, ranking, awards) a page shows the user: their own
+    county, or for a city's or a province's staff the one chosen (`?county=<id>`) among
+    theirs, else the first of them by division code."""
+    counties = County.objects.visible_to(user).order_by("code")
+    if requested and str(requested).isdigit():
+        chosen = counties.filter(pk=int(requested)).first()
+        if chosen is not None:
+            return chosen
+    return counties.first()
 
 
 def township_list(*, user):

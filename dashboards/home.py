@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.scoping import scope_for
 from activities.selectors import verification_queue
+from areas.models import County
 from core import quarters
 from dashboards.permissions import home_page
 from dashboards.selectors import link
@@ -44,9 +45,9 @@ def county_admin_home(*, user) -> dict:
         "merges": list(merges[:PREVIEW]),
         "merge_days": RECENT_MERGE_DAYS,
         "ranking_runs": list(
-            RankingRun.objects.select_related("requested_by").order_by("-created_at", "-pk")[
-                :RUNS_SHOWN
-            ]
+            RankingRun.objects.filter(county__in=County.objects.visible_to(user))
+            .select_related("requested_by", "county")
+            .order_by("-created_at", "-pk")[:RUNS_SHOWN]
         ),
         "export_jobs": list(export_job_list(user=user)[:RUNS_SHOWN]),
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
+from areas.models import County
 from core.quarters import quarter_label, shift_quarter
 from orgs.models import Organization
 from scoring.models import QuarterAssessment, RankingRun
@@ -19,8 +20,10 @@ def seed_scores(context) -> None:
     rng = context.rng
     current = current_quarter()
     quarters = [shift_quarter(current, -offset) for offset in range(PAST_QUARTERS, -1, -1)]
-    for year in {year for year, _quarter in quarters}:
-        ensure_scheme(year)
+    counties = list(County.objects.order_by("code"))
+    for county in counties:
+        for year in sorted({year for year, _quarter in quarters}):
+            ensure_scheme(year, county=county)
     organizations = list(Organization.objects.active().values_list("pk", flat=True))
     assessments = []
     for year, quarter in quarters:
@@ -37,13 +40,15 @@ def seed_scores(context) -> None:
                     )
                 )
     QuarterAssessment.objects.bulk_create(assessments, batch_size=5000)
-    for year, quarter in quarters:
-        run_now(
-            year=year,
-            quarter=quarter,
-            trigger=RankingRun.Trigger.COMMAND,
-            finalize=(year, quarter) != current,
-        )
+    for county in counties:
+        for year, quarter in quarters:
+            run_now(
+                year=year,
+                quarter=quarter,
+                county=county,
+                trigger=RankingRun.Trigger.COMMAND,
+                finalize=(year, quarter) != current,
+            )
     with translation.override("zh-hans"):
         first, last = quarter_label(quarters[0]), quarter_label(current)
     context.summary.append(f"积分排名：{first}至{last}共 {len(quarters)} 个季度（本季度每晚重算）")

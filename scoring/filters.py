@@ -25,8 +25,14 @@ class RankingFilter(django_filters.FilterSet):
         model = QuarterScore
         fields = ["q", "category", "township"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, county=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if county is not None:
+            # The county's townships: its ranking is its own.
+            self.filters["township"].queryset = Township.objects.filter(county=county).order_by(
+                "code"
+            )
+            self.form.fields["township"].queryset = self.filters["township"].queryset
         for field in self.form.fields.values():
             field.widget.attrs.setdefault(
                 "class",

@@ -120,9 +120,10 @@ def quarter_figures(organization: Organization, quarter: tuple[int, int]) -> Qua
     )
 
 
-def year_rules(year: int) -> dict[str, ScoringRule]:
-    """Each rule of the year's scheme (the defaults without one), as the recompute applies it."""
-    scheme = Scheme.objects.filter(year=year).first()
+def year_rules(year: int, county_id: int | None) -> dict[str, ScoringRule]:
+    """Each rule of the county's scheme of the year (the defaults without one), as the
+    recompute applies it."""
+    scheme = Scheme.objects.filter(county_id=county_id, year=year).first()
     rules = {
         code: ScoringRule(code, rule.points, rule.per, rule.cap)
         for code, rule in RULES_BY_CODE.items()
@@ -152,7 +153,12 @@ def organization_gaps(
     figures = quarter_figures(organization, quarter)
     detail = reverse("orgs:organization_detail", kwargs={"pk": organization.pk})
     return [
-        *_deduction_gaps(figures, year_rules(quarter[0]), quarter[0], detail),
+        *_deduction_gaps(
+            figures,
+            year_rules(quarter[0], organization.community.township.county_id),
+            quarter[0],
+            detail,
+        ),
         *_oversight_gaps(organization, today, detail),
         *_party_gaps(user, organization, quarter, today, detail),
         *_counting_gaps(organization, figures, quarter),

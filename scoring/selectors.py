@@ -1,7 +1,9 @@
 """Page-shaped reads of the scoring app: rankings, an organisation's scores, runs, awards.
 
-Rankings are published to every role (`QuarterScore.objects.visible_to` returns all rows for
-any signed-in role); an organisation's own score page still follows the organisation's scope.
+Rankings are published to every role of the county (`QuarterScore.objects.visible_to`); an
+organisation's own score page still follows the organisation's scope. Each county has its
+own programme: the reads of a ranking, a quarter's state and its runs name the county (a
+city's staff choose among theirs, `areas.selectors.county_for_user`).
 """
 
 from __future__ import annotations
@@ -45,25 +47,29 @@ def quarter_has_ended(quarter: Quarter) -> bool:
     return quarter < current_quarter()
 
 
-def quarter_choices(*, around: Quarter | None = None) -> list[Quarter]:
-    """Quarters a picker offers: every computed quarter plus the current one, newest first."""
-    known = set(ScoringQuarter.objects.values_list("year", "quarter"))
+def quarter_choices(*, around: Quarter | None = None, county=None) -> list[Quarter]:
+    """Quarters a picker offers: every computed quarter (of the county when given) plus the
+    current one, newest first."""
+    states = ScoringQuarter.objects.all()
+    if county is not None:
+        states = states.filter(county=county)
+    known = set(states.values_list("year", "quarter"))
     known.add(current_quarter())
     if around is not None:
         known.add(around)
     return sorted(known, reverse=True)
 
 
-def scoring_quarter(quarter: Quarter) -> ScoringQuarter | None:
-    """The state row of a quarter (None until it was first computed)."""
+def scoring_quarter(quarter: Quarter, county) -> ScoringQuarter | None:
+    """The state row of the county's quarter (None until it was first computed)."""
     year, q = quarter
-    return ScoringQuarter.objects.filter(year=year, quarter=q).first()
+    return ScoringQuarter.objects.filter(county=county, year=year, quarter=q).first()
 
 
-def latest_run(quarter: Quarter) -> RankingRun | None:
+def latest_run(quarter: Quarter, county) -> RankingRun | None:
     year, q = quarter
     return (
-        RankingRun.objects.filter(year=year, quarter=q)
+        RankingRun.objects.filter(county=county, year=year, quarter=q)
         .select_related("requested_by")
         .order_by("-created_at", "-pk")
         .first()
@@ -83,8 +89,9 @@ def _previous_rank(scope: str, quarter: Quarter):
     return Subquery(previous.values(RANK_FIELDS[scope])[:1], output_field=IntegerField())
 
 
-def ranking_queryset(*, user, quarter: Quarter, scope: str = SCOPE_COUNTY):
-    """Every score of the quarter the user may see, with what a ranking row shows.
+def ranking_queryset(*, user, quarter: Quarter, county, scope: str = SCOPE_COUNTY):
+    """Every score of the county's quarter the user may see, with what a ranking row shows
+    (one county's ranking: a city's counties are never mixed).
 
     `rank` is the rank of the chosen tab and `previous_rank` the same rank last quarter (the
     county one is stored on the row; the category and township ones come from a subquery).
@@ -93,6 +100,7 @@ def ranking_queryset(*, user, quarter: Quarter, scope: str = SCOPE_COUNTY):
     rank_field = RANK_FIELDS[scope]
     rows = (
         QuarterScore.objects.visible_to(user)
+        .filter(county=county)
         .of_quarter(year, q)
         .select_related("organization", "category", "township")
         .annotate(rank=F(rank_field))
@@ -164,6 +172,7 @@ def category_and_township_sizes(*, score) -> dict:
     """How many organisations were ranked county-wide, in the category and in the township."""
     return (
         QuarterScore.objects.of_quarter(score.year, score.quarter)
+        .filter(county=score.county_id)
         .ranked()
         .aggregate(
             county=Count("pk"),
@@ -197,21 +206,23 @@ def assessments_by_organization(*, quarter: Quarter, organization_ids) -> dict:
     }
 
 
-def annual_totals(*, year: int):
-    """Per organisation: the sum of its ranked quarter totals in the year and how many quarters."""
+def annual_totals(*, year: int, county):
+    """Per organisation of the county: the sum of its ranked quarter totals in the year and how
+    many quarters."""
     return (
-        QuarterScore.objects.filter(year=year, ranked=True)
+        QuarterScore.objects.filter(county=county, year=year, ranked=True)
         .values("organization")
         .annotate(annual_total=Sum("total"), quarters=Count("pk"))
         .order_by()
     )
 
 
-def award_list(*, user, year: int):
+def award_list(*, user, year: int, county):
     from scoring.models import Award
 
     return (
         Award.objects.visible_to(user)
+        .in_county(county)
         .filter(year=year)
         .select_related("organization", "organization__community", "category", "decided_by")
         .order_by("category__sort_order", "category__name", "rank_in_category", "pk")

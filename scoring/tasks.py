@@ -23,9 +23,10 @@ def run_ranking(run_id: int) -> str:
     time_limit=TIME_LIMIT,
     soft_time_limit=TIME_LIMIT - 60,
 )
-def recompute_current_quarter() -> str | None:
-    run = runs.recompute_current_quarter()
-    return None if run is None else run.status
+def recompute_current_quarter() -> str:
+    """Queue one run per county (each computed by a worker of the scoring queue)."""
+    queued = runs.recompute_current_quarter()
+    return f"{len(queued)} county runs queued"
 
 
 @shared_task(
@@ -33,6 +34,6 @@ def recompute_current_quarter() -> str | None:
     time_limit=TIME_LIMIT,
     soft_time_limit=TIME_LIMIT - 60,
 )
-def finalize_previous_quarter() -> str | None:
-    run = runs.finalize_previous_quarter()
-    return None if run is None else run.status
+def finalize_previous_quarter() -> str:
+    queued = runs.finalize_previous_quarter()
+    return f"{len(queued)} county runs queued to finalise"

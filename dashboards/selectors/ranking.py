@@ -7,6 +7,8 @@ from django.db.models import (
 )
 from django.urls import reverse
 
+from areas.models import Township
+from areas.selectors import county_for_user
 from core import quarters
 from dashboards.selectors.common import (
     MOVERS_COUNT,
@@ -32,8 +34,16 @@ def _score_row(score: QuarterScore) -> dict:
 def ranking_figures(*, user, filters: OverviewFilters) -> dict:
     """The quarter's top ten and biggest movers (by county rank), within the township if chosen."""
     year, quarter = filters.quarter
+    # One county's ranks (a city's staff see their first county's; ranks of two counties are
+    # never compared: the city comparison page compares counties).
+    county = (
+        Township.objects.filter(pk=filters.township_id).values_list("county", flat=True).first()
+        if filters.township_id
+        else None
+    ) or county_for_user(user)
     scores = (
         QuarterScore.objects.visible_to(user)
+        .filter(county=county)
         .of_quarter(year, quarter)
         .ranked()
         .filter(rank_county__isnull=False)

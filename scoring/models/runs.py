@@ -23,6 +23,10 @@ class RankingRun(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
 
+    # The county whose programme this is (each county has its own scheme, ranking, awards).
+    county = models.ForeignKey(
+        "areas.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     finalize = models.BooleanField(_("finalise after computing"), default=False)
@@ -52,7 +56,7 @@ class RankingRun(models.Model):
         verbose_name = _("ranking run")
         verbose_name_plural = _("ranking runs")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["year", "quarter", "-created_at"])]
+        indexes = [models.Index(fields=["county", "year", "quarter", "-created_at"])]
 
     def __str__(self) -> str:
         return f"{self.quarter_label} {self.get_status_display()}"

@@ -22,7 +22,11 @@ class Indicator(models.TextChoices):
 class Scheme(models.Model):
     """The scoring scheme of one year; its rules are rows, editable by the county admin."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    # The county whose programme this is (each county has its own scheme, ranking, awards).
+    county = models.ForeignKey(
+        "areas.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=100)
     # Caps per indicator (活动频次 25, 服务实效 30, 群众满意度 25, 治理贡献度 20, 加分 10).
     activity_cap = models.DecimalField(_("activity frequency cap"), max_digits=6, decimal_places=2)
@@ -61,7 +65,10 @@ class Scheme(models.Model):
     class Meta:
         verbose_name = _("scoring scheme")
         verbose_name_plural = _("scoring schemes")
-        ordering = ["-year"]
+        ordering = ["county", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="scheme_unique_per_county")
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"

@@ -19,12 +19,16 @@ class ScoringQuarterQuerySet(models.QuerySet):
 
 
 class ScoringQuarter(models.Model):
-    """The state of one quarter's ranking: open (recomputed nightly) or finalised (frozen)."""
+    """The state of one county's quarter ranking: open (recomputed nightly) or finalised."""
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")
         FINALIZED = "finalized", _("Finalised")
 
+    # The county whose programme this is (each county has its own scheme, ranking, awards).
+    county = models.ForeignKey(
+        "areas.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
@@ -53,7 +57,9 @@ class ScoringQuarter(models.Model):
         verbose_name_plural = _("scoring quarters")
         ordering = ["-year", "-quarter"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "quarter"], name="scoring_quarter_unique"),
+            models.UniqueConstraint(
+                fields=["county", "year", "quarter"], name="scoring_quarter_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="scoring_quarter_1_to_4"
             ),
@@ -83,6 +89,7 @@ class QuarterScoreQuerySet(ScopedQuerySet):
     # Published within the county: every role sees its county's ranking (a city's staff,
     # each of their counties').
     township_lookup = "township"
+    county_lookup = "county"
     published = True
     editor_levels = frozenset()
 
@@ -118,6 +125,10 @@ class QuarterScore(models.Model):
     )
     township = models.ForeignKey(
         "areas.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The county it was ranked in (its ranks are within the county).
+    county = models.ForeignKey(
+        "areas.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
     )
 
     # Figures counted over the quarter's verified records.
@@ -182,7 +193,7 @@ class QuarterScore(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["year", "quarter", "rank_county"]),
+            models.Index(fields=["county", "year", "quarter", "rank_county"]),
             models.Index(fields=["organization", "year", "quarter"]),
         ]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.quarters import Quarter, quarter_label, quarter_of
 from core.services import audit_record
+from orgs.models import Organization
 from scoring.models import QuarterAssessment, ScoringQuarter
 from scoring.permissions import may_assess
 from scoring.selectors import assessable_organizations
@@ -37,12 +38,15 @@ class AssessmentEntry:
     note: str = ""
 
 
-def check_quarter_open(quarter: Quarter, *, lock: bool = False) -> None:
-    """Refuse a quarter that has not begun or whose ranking is finalised."""
+def check_quarter_open(quarter: Quarter, *, lock: bool = False, counties=None) -> None:
+    """Refuse a quarter that has not begun or whose ranking is finalised (in any of the
+    counties given; every county when None)."""
     label = quarter_label(quarter)
     if quarter > quarter_of(timezone.localdate()):
         raise ValidationError(QUARTER_IN_FUTURE % {"quarter": label})
     rows = ScoringQuarter.objects.filter(year=quarter[0], quarter=quarter[1])
+    if counties is not None:
+        rows = rows.filter(county__in=counties)
     if lock:
         rows = rows.select_for_update()
     state = rows.values_list("state", flat=True).first()
@@ -55,8 +59,11 @@ def assessments_save(*, actor, quarter: Quarter, entries: list[AssessmentEntry])
     """Save the quarter's assessments of the actor's organisations; return how many changed."""
     if not may_assess(actor):
         raise PermissionDenied
-    check_quarter_open(quarter, lock=True)
     wanted = _checked_organizations(actor, entries)
+    counties = (
+        Organization.objects.filter(pk__in=wanted).values("community__township__county").distinct()
+    )
+    check_quarter_open(quarter, lock=True, counties=counties)
     year, q = quarter
     existing = {
         row.organization_id: row

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from areas.models import County
+from areas.selectors import county_or_sole
 from core.services import audit_record
 from orgs.models import Category, Organization
 from scoring.models import Award, QuarterScore, Scheme
@@ -34,13 +36,15 @@ def award_title(*, year: int, category: Category) -> str:
     }
 
 
-def award_candidates(*, year: int, per_category: int) -> list[dict]:
-    """Per category, the organisations ranked within `per_category` by their annual total."""
+def award_candidates(*, year: int, per_category: int, county) -> list[dict]:
+    """Per category, the county's organisations ranked within `per_category` by their annual
+    total (each county awards its own)."""
     unranked = QuarterScore.objects.filter(
         year=year, ranked=False, organization=OuterRef("organization")
     )
     rows = (
         QuarterScore.objects.filter(
+            county=county,
             year=year,
             ranked=True,
             organization__in=Organization.objects.active(),
@@ -62,20 +66,24 @@ def award_candidates(*, year: int, per_category: int) -> list[dict]:
 
 
 @transaction.atomic
-def propose_awards(year: int, user) -> list[Award]:
-    """Replace the year's proposals by the current candidates; decided awards stay as they are."""
+def propose_awards(year: int, user, county=None) -> list[Award]:
+    """Replace the county's proposals of the year by the current candidates; decided awards
+    stay as they are."""
     if not is_county_admin(user):
         raise PermissionDenied
-    scheme = Scheme.objects.filter(year=year).first()
+    county = county_or_sole(county)
+    if not County.objects.visible_to(user).filter(pk=county.pk).exists():
+        raise PermissionDenied
+    scheme = Scheme.objects.filter(county=county, year=year).first()
     per_category = scheme.awards_per_category if scheme else DEFAULT_AWARDS_PER_CATEGORY
     existing = {
         award.organization_id: award
-        for award in Award.objects.select_for_update().filter(year=year)
+        for award in Award.objects.select_for_update().in_county(county).filter(year=year)
     }
     categories = Category.objects.in_bulk()
     proposed = []
     kept = set()
-    for row in award_candidates(year=year, per_category=per_category):
+    for row in award_candidates(year=year, per_category=per_category, county=county):
         organization_id = row["organization"]
         award = existing.get(organization_id)
         if award is not None and award.status != Award.Status.PROPOSED:
@@ -108,7 +116,7 @@ def propose_awards(year: int, user) -> list[Award]:
             actor=user,
             action="scoring.awards_propose",
             obj=target,
-            summary=f"{year}: {len(proposed)}",
+            summary=f"{county} {year}: {len(proposed)}",
             changes={
                 "year": year,
                 "proposed": sorted(award.organization_id for award in proposed),

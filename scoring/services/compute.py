@@ -38,6 +38,7 @@ from django.db.models.query import QuerySet
 from django.utils import timezone
 
 from activities.models import Activity, Feedback, MediationCase
+from areas.selectors import county_or_sole
 from core import quarters as core_quarters
 from core.quarters import Quarter, shift_quarter
 from orgs.models import AnnualInspection, CreditListing, Membership, Organization, Person
@@ -113,7 +114,10 @@ def embed(queryset: QuerySet, name: str, params: dict) -> str:
     return _PLACEHOLDER.sub(named, sql)
 
 
-def _per_organization(queryset: QuerySet, field: str) -> QuerySet:
+def _per_organization(queryset: QuerySet, field: str, county_id: int | None = None) -> QuerySet:
+    """The rows per organisation id; of one county's organisations when it is given."""
+    if county_id is not None:
+        queryset = queryset.filter(**{f"{field}__community__township__county_id": county_id})
     return queryset.order_by().values(org_id=F(field))
 
 
@@ -121,15 +125,19 @@ def _flag(condition: Q):
     return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
-def source_querysets(quarter: Quarter) -> dict[str, QuerySet]:
+def source_querysets(quarter: Quarter, county_id: int | None = None) -> dict[str, QuerySet]:
     """What the score counts per organisation, each from its own app's definition: the
     quarter's verified activities led, verified resolved mediations, members holding a grid
     role, credit listings in force, the year's failed inspection and no-show bookings; and
-    the organisations scored (those that existed during the quarter)."""
+    the organisations scored (those that existed during the quarter), of one county when it
+    is given."""
     year, _q = quarter
+    organizations = Organization.objects.existing_during(quarter)
+    if county_id is not None:
+        organizations = organizations.filter(community__township__county_id=county_id)
     return {
         "act": _per_organization(
-            Activity.objects.verified().in_quarter(quarter), "lead_organization"
+            Activity.objects.verified().in_quarter(quarter), "lead_organization", county_id
         ).annotate(
             # COUNT(*), not of the id: the index of verified activities answers it alone.
             n=Count("*"),
@@ -138,27 +146,28 @@ def source_querysets(quarter: Quarter) -> dict[str, QuerySet]:
             help=Sum("help_cases"),
         ),
         "med": _per_organization(
-            MediationCase.objects.verified().resolved().in_quarter(quarter), "organization"
+            MediationCase.objects.verified().resolved().in_quarter(quarter),
+            "organization",
+            county_id,
         ).annotate(n=Count("*")),
         "grid": _per_organization(
-            Membership.objects.during(quarter).with_grid_role(), "organization"
+            Membership.objects.during(quarter).with_grid_role(), "organization", county_id
         ).annotate(n=Count("person", distinct=True)),
         "cl": _per_organization(
-            CreditListing.objects.active_during(quarter), "organization"
+            CreditListing.objects.active_during(quarter), "organization", county_id
         ).annotate(
             abnormal=_flag(Q(list_kind=CreditListing.Kind.ABNORMAL)),
             serious=_flag(Q(list_kind=CreditListing.Kind.SERIOUS)),
         ),
         "insp": _per_organization(
-            AnnualInspection.objects.failed().filter(year=year), "organization"
+            AnnualInspection.objects.failed().filter(year=year), "organization", county_id
         ).annotate(n=Count("*")),
         "ns": _per_organization(
             Booking.objects.no_shows().starting_in(quarter),
             "organization",
+            county_id,
         ).annotate(n=Count("*")),
-        "org": Organization.objects.existing_during(quarter)
-        .order_by()
-        .values(
+        "org": organizations.order_by().values(
             "status",
             org_id=F("pk"),
             category_ref=F("category"),
@@ -177,19 +186,19 @@ def source_querysets(quarter: Quarter) -> dict[str, QuerySet]:
     }
 
 
-def _grid_members(quarter: Quarter, grid: QuerySet, params: dict) -> str:
+def _grid_members(
+    quarter: Quarter, grid: QuerySet, params: dict, county_id: int | None = None
+) -> str:
     """Members holding a grid role during the quarter, per organisation. On PostgreSQL a
     LATERAL join walks from the few people with a grid role to their memberships through the
     person index instead of hashing every membership."""
     if connection.vendor != "postgresql":
         return embed(grid, "grid", params)
     people = Person.objects.with_grid_role().order_by().values("id")
-    held = (
-        Membership.objects.during(quarter)
-        .filter(person=RawSQL("p.id", ()))
-        .order_by()
-        .values("organization_id", "person_id")
-    )
+    held = Membership.objects.during(quarter).filter(person=RawSQL("p.id", ()))
+    if county_id is not None:
+        held = held.filter(organization__community__township__county_id=county_id)
+    held = held.order_by().values("organization_id", "person_id")
     return f"""
         SELECT m.organization_id AS org_id, COUNT(DISTINCT m.person_id) AS n
         FROM ({embed(people, "grid_people", params)}) p CROSS JOIN LATERAL (
@@ -210,17 +219,18 @@ def _compliant_ids() -> str:
 RATINGS_TABLE = "scoring_quarter_ratings"
 
 
-def counted_ratings(quarter: Quarter) -> QuerySet:
-    """The quarter's counted ratings per organisation: how many, and their sum."""
+def counted_ratings(quarter: Quarter, county_id: int | None = None) -> QuerySet:
+    """The quarter's counted ratings per organisation (of one county when it is given): how
+    many, and their sum."""
     return _per_organization(
-        Feedback.objects.counted().in_quarter(quarter), "organization"
+        Feedback.objects.counted().in_quarter(quarter), "organization", county_id
     ).annotate(n=Count("*"), total=Sum("score"))
 
 
-def collect_ratings(cursor, quarter: Quarter) -> Decimal | None:
+def collect_ratings(cursor, quarter: Quarter, county_id: int | None = None) -> Decimal | None:
     """Aggregate the quarter's counted ratings per organisation into a temporary table (read
     once, used twice) and return the county mean (None without ratings)."""
-    sql, params = counted_ratings(quarter).query.sql_with_params()
+    sql, params = counted_ratings(quarter, county_id).query.sql_with_params()
     cursor.execute(f"DROP TABLE IF EXISTS {RATINGS_TABLE}")
     cursor.execute(f"CREATE TEMPORARY TABLE {RATINGS_TABLE} AS {sql}", params)
     cursor.execute(f"SELECT SUM(total), SUM(n) FROM {RATINGS_TABLE}")  # noqa: S608
@@ -236,6 +246,7 @@ SCORE_COLUMNS = (
     "quarter",
     "category_id",
     "township_id",
+    "county_id",
     "activities",
     "beneficiaries",
     "volunteer_hours",
@@ -285,9 +296,11 @@ def _points_sql(snap: dict, mean: Decimal | None, vendor: str) -> dict[str, str]
     }
 
 
-def build_insert_sql(snap: dict, mean: Decimal | None, quarter: Quarter) -> tuple[str, dict]:
-    """The INSERT … SELECT that scores and ranks every organisation of the quarter, and its
-    parameters. The sources are the source apps' querysets (`source_querysets`), embedded as
+def build_insert_sql(
+    snap: dict, mean: Decimal | None, quarter: Quarter, county_id: int
+) -> tuple[str, dict]:
+    """The INSERT … SELECT that scores and ranks every organisation of the county's quarter,
+    and its parameters. The sources are the source apps' querysets (`source_querysets`), embedded as
     common table expressions; the points are the rule objects' SQL (`scoring.rules`)."""
     year, q = quarter
     previous_year, previous_quarter = shift_quarter(quarter, -1)
@@ -297,15 +310,16 @@ def build_insert_sql(snap: dict, mean: Decimal | None, quarter: Quarter) -> tupl
         "quarter": q,
         "previous_year": previous_year,
         "previous_quarter": previous_quarter,
+        "county": county_id,
         "compliant": compliant if connection.vendor == "postgresql" else json.dumps(compliant),
     }
-    querysets = source_querysets(quarter)
+    querysets = source_querysets(quarter, county_id)
     sources = {
         name: embed(queryset, name, params)
         for name, queryset in querysets.items()
         if name != "grid"
     }
-    sources["grid"] = _grid_members(quarter, querysets["grid"], params)
+    sources["grid"] = _grid_members(quarter, querysets["grid"], params, county_id)
     points = ",\n               ".join(
         f"{expression} AS {column}"
         for column, expression in _points_sql(snap, mean, connection.vendor).items()
@@ -368,6 +382,7 @@ def build_insert_sql(snap: dict, mean: Decimal | None, quarter: Quarter) -> tupl
         FROM pts
     )
     SELECT scored.org_id, %(year)s, %(quarter)s, scored.category_id, scored.township_id,
+           %(county)s,
            scored.activities, scored.beneficiaries, scored.volunteer_hours, scored.help_cases,
            scored.fb_n, scored.fb_sum, scored.satisfaction_mean, scored.mediations,
            scored.grid_members, scored.community_assessment, scored.branch_compliant = 1,
@@ -400,22 +415,32 @@ def _finish_quarter(quarter_state: ScoringQuarter, **fields) -> None:
     quarter_state.save(update_fields=[*fields])
 
 
-def compute_quarter(year: int, quarter: int, *, finalize_by=None, finalize=False) -> ComputeResult:
-    """Recompute the quarter's scores and ranks; finalise it afterwards when asked.
+def compute_quarter(
+    year: int, quarter: int, *, county=None, finalize_by=None, finalize=False
+) -> ComputeResult:
+    """Recompute one county's quarter scores and ranks; finalise it afterwards when asked.
 
-    Raises QuarterFrozen when the quarter is finalised.
+    `county` is a County or its id (None: the installation's only county). Counties are
+    independent: each has its own scheme, state row and ranks, so two counties recompute in
+    parallel (each locks only its own state row). Raises QuarterFrozen when the county's
+    quarter is finalised.
     """
-    state, _ = ScoringQuarter.objects.get_or_create(year=year, quarter=quarter)
+    county = county_or_sole(county)
+    state, _ = ScoringQuarter.objects.get_or_create(county=county, year=year, quarter=quarter)
     if state.is_finalized:
         raise QuarterFrozen(f"{year}Q{quarter}")
-    scheme = ensure_scheme(year)
+    scheme = ensure_scheme(year, county=county)
     snap = snapshot(scheme)
     now = timezone.now()
     with transaction.atomic():
         state = ScoringQuarter.objects.select_for_update().get(pk=state.pk)
         if state.is_finalized:
             raise QuarterFrozen(f"{year}Q{quarter}")
-        QuarterScore.objects.filter(year=year, quarter=quarter).delete()
+        # The county's scores, and any its organisations had in another county this quarter
+        # (an organisation that moved is ranked where it is now).
+        QuarterScore.objects.filter(year=year, quarter=quarter).filter(
+            Q(county=county) | Q(organization__community__township__county=county)
+        ).delete()
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # Scores are derived data, recomputed nightly: the commit need not wait for
@@ -424,10 +449,10 @@ def compute_quarter(year: int, quarter: int, *, finalize_by=None, finalize=False
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
                 # A sub-second statement: compiling it with JIT costs more (~0.1 s) than it saves.
                 cursor.execute("SET LOCAL jit TO OFF")
-            mean = collect_ratings(cursor, (year, quarter))
-            cursor.execute(*build_insert_sql(snap, mean, (year, quarter)))
+            mean = collect_ratings(cursor, (year, quarter), county.pk)
+            cursor.execute(*build_insert_sql(snap, mean, (year, quarter), county.pk))
             cursor.execute(f"DROP TABLE {RATINGS_TABLE}")
-        scores = QuarterScore.objects.filter(year=year, quarter=quarter)
+        scores = QuarterScore.objects.filter(county=county, year=year, quarter=quarter)
         scored = scores.count()
         ranked = scores.filter(ranked=True).count()
         fields = {

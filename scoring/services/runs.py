@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from areas.models import County
+from areas.selectors import county_or_sole
 from core.enqueue import QUEUE_UNAVAILABLE, BrokerUnavailable, enqueue
 from core.quarters import quarter_label, shift_quarter
 from core.services import audit_record
@@ -30,9 +32,10 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = datetime.timedelta(minutes=30)
 
 
-def validate_quarter(year: int, quarter: int, *, finalize: bool = False) -> None:
-    """Refuse a quarter that has not begun or is finalised (or, to finalise, has not ended),
-    with a Chinese message."""
+def validate_quarter(year: int, quarter: int, *, county=None, finalize: bool = False) -> None:
+    """Refuse a quarter that has not begun or is finalised in the county (or, to finalise, has
+    not ended), with a Chinese message."""
+    county = county_or_sole(county)
     if (year, quarter) > current_quarter():
         raise ValidationError(
             _("%(quarter)s has not begun yet: only past and current quarters can be scored.")
@@ -40,7 +43,7 @@ def validate_quarter(year: int, quarter: int, *, finalize: bool = False) -> None
         )
     if year < 2000:
         raise ValidationError(_("Enter a quarter such as 2026Q3."))
-    state = ScoringQuarter.objects.filter(year=year, quarter=quarter).first()
+    state = ScoringQuarter.objects.filter(county=county, year=year, quarter=quarter).first()
     if state is not None and state.is_finalized:
         raise ValidationError(
             _("%(quarter)s is finalised and frozen; the county admin must re-open it first.")
@@ -57,17 +60,24 @@ def request_recompute(
     user=None,
     trigger: str = RankingRun.Trigger.MANUAL,
     finalize: bool = False,
+    county=None,
 ) -> RankingRun:
-    """Create a run for the quarter and enqueue it; the active run when one is under way."""
+    """Create a run for the county's quarter and enqueue it on the scoring queue; the active
+    run when one is under way. Each county's run is its own task: the workers of the
+    scoring queue compute counties in parallel."""
     if user is not None and not permissions.may_recompute(user):
         raise PermissionDenied
     if finalize and user is not None and not permissions.is_county_admin(user):
         raise PermissionDenied
-    validate_quarter(year, quarter, finalize=finalize)
+    county = county_or_sole(county)
+    if user is not None and not County.objects.visible_to(user).filter(pk=county.pk).exists():
+        raise PermissionDenied
+    validate_quarter(year, quarter, county=county, finalize=finalize)
     with transaction.atomic():
         active = (
             RankingRun.objects.select_for_update()
             .filter(
+                county=county,
                 year=year,
                 quarter=quarter,
                 status__in=[RankingRun.Status.QUEUED, RankingRun.Status.RUNNING],
@@ -80,6 +90,7 @@ def request_recompute(
         if active is not None and not (finalize and not active.finalize):
             return active
         run = RankingRun.objects.create(
+            county=county,
             year=year,
             quarter=quarter,
             trigger=trigger,
@@ -92,7 +103,8 @@ def request_recompute(
                 actor=user,
                 action="scoring.recompute_requested",
                 obj=run,
-                summary=f"{quarter_label((year, quarter))}{' finalize' if finalize else ''}",
+                summary=f"{county} {quarter_label((year, quarter))}"
+                f"{' finalize' if finalize else ''}",
             )
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
@@ -130,7 +142,11 @@ def execute_run(run_id: int) -> RankingRun:
         run.save(update_fields=["status", "started_at", "progress", "stage", "error"])
     try:
         result = compute_quarter(
-            run.year, run.quarter, finalize=run.finalize, finalize_by=run.requested_by
+            run.year,
+            run.quarter,
+            county=run.county_id,
+            finalize=run.finalize,
+            finalize_by=run.requested_by,
         )
     except QuarterFrozen:
         return _fail(
@@ -158,8 +174,9 @@ def execute_run(run_id: int) -> RankingRun:
         ]
     )
     logger.info(
-        "ranking run %s: %sQ%s scored %s, ranked %s",
+        "ranking run %s: county %s %sQ%s scored %s, ranked %s",
         run.pk,
+        run.county_id,
         run.year,
         run.quarter,
         result.scored,
@@ -177,41 +194,70 @@ def _fail(run: RankingRun, message: str) -> RankingRun:
     return run
 
 
-def run_now(*, year: int, quarter: int, trigger: str, finalize: bool = False) -> RankingRun:
-    """Create and execute a run in this process (the command line and the schedule)."""
-    validate_quarter(year, quarter, finalize=finalize)
-    run = RankingRun.objects.create(year=year, quarter=quarter, trigger=trigger, finalize=finalize)
+def run_now(
+    *, year: int, quarter: int, trigger: str, finalize: bool = False, county=None
+) -> RankingRun:
+    """Create and execute a county's run in this process (the command line)."""
+    county = county_or_sole(county)
+    validate_quarter(year, quarter, county=county, finalize=finalize)
+    run = RankingRun.objects.create(
+        county=county, year=year, quarter=quarter, trigger=trigger, finalize=finalize
+    )
     return execute_run(run.pk)
 
 
-def recompute_current_quarter() -> RankingRun | None:
-    """The nightly job: recompute the running quarter unless it is finalised."""
+def _open_counties(year: int, quarter: int) -> list[County]:
+    """The counties whose quarter is not finalised."""
+    frozen = ScoringQuarter.objects.filter(
+        year=year, quarter=quarter, state=ScoringQuarter.State.FINALIZED
+    ).values("county_id")
+    return list(County.objects.exclude(pk__in=frozen).order_by("code"))
+
+
+def recompute_current_quarter() -> list[RankingRun]:
+    """The nightly job: one run per county whose running quarter is not finalised, each
+    queued to the scoring queue (computed in parallel by its workers; in this process when
+    Celery runs eagerly)."""
     year, quarter = current_quarter()
-    state = ScoringQuarter.objects.filter(year=year, quarter=quarter).first()
-    if state is not None and state.is_finalized:
-        return None
-    return run_now(year=year, quarter=quarter, trigger=RankingRun.Trigger.SCHEDULE)
+    return [
+        request_recompute(
+            year=year, quarter=quarter, county=county, trigger=RankingRun.Trigger.SCHEDULE
+        )
+        for county in _open_counties(year, quarter)
+    ]
 
 
-def finalize_previous_quarter() -> RankingRun | None:
-    """On the 5th day of a quarter: compute the previous quarter a last time and freeze it."""
+def finalize_previous_quarter() -> list[RankingRun]:
+    """On the 5th day of a quarter: compute each county's previous quarter a last time and
+    freeze it (one queued run per county)."""
     year, quarter = shift_quarter(current_quarter(), -1)
-    state = ScoringQuarter.objects.filter(year=year, quarter=quarter).first()
-    if state is not None and state.is_finalized:
-        return None
-    return run_now(year=year, quarter=quarter, trigger=RankingRun.Trigger.SCHEDULE, finalize=True)
+    return [
+        request_recompute(
+            year=year,
+            quarter=quarter,
+            county=county,
+            trigger=RankingRun.Trigger.SCHEDULE,
+            finalize=True,
+        )
+        for county in _open_counties(year, quarter)
+    ]
 
 
-def reopen_quarter(*, year: int, quarter: int, user, reason: str) -> ScoringQuarter:
-    """Unfreeze a finalised quarter: the county admin's explicit, logged act."""
+def reopen_quarter(*, year: int, quarter: int, user, reason: str, county=None) -> ScoringQuarter:
+    """Unfreeze a county's finalised quarter: the county admin's explicit, logged act."""
     if not permissions.is_county_admin(user):
+        raise PermissionDenied
+    county = county_or_sole(county)
+    if not County.objects.visible_to(user).filter(pk=county.pk).exists():
         raise PermissionDenied
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ValidationError(_("Say why the quarter is re-opened (at least 4 characters)."))
     with transaction.atomic():
         state = (
-            ScoringQuarter.objects.select_for_update().filter(year=year, quarter=quarter).first()
+            ScoringQuarter.objects.select_for_update()
+            .filter(county=county, year=year, quarter=quarter)
+            .first()
         )
         if state is None or not state.is_finalized:
             raise ValidationError(

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from areas.models import County
+from areas.selectors import county_or_sole
 from core.services import audit_record
 from scoring.models import Indicator, Rule, Scheme
 from scoring.permissions import is_county_admin
@@ -93,6 +95,8 @@ def update_scheme(*, actor, scheme: Scheme, values: dict, rules: dict[str, dict]
     """
     if not is_county_admin(actor):
         raise PermissionDenied
+    if not County.objects.visible_to(actor).filter(pk=scheme.county_id).exists():
+        raise PermissionDenied
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
     current_rules = {rule.code: rule for rule in scheme.rules.all()}
     merged_values = {field: getattr(scheme, field) for field in SCHEME_FIELDS}
@@ -140,24 +144,30 @@ def update_scheme(*, actor, scheme: Scheme, values: dict, rules: dict[str, dict]
 
 
 @transaction.atomic
-def create_scheme(*, actor, year: int) -> Scheme:
-    """Create the year's scheme from the previous year's (or the defaults); audited."""
+def create_scheme(*, actor, year: int, county=None) -> Scheme:
+    """Create the county's scheme of the year from its previous year's (or the defaults);
+    audited."""
     if not is_county_admin(actor):
+        raise PermissionDenied
+    county = county_or_sole(county)
+    if not County.objects.visible_to(actor).filter(pk=county.pk).exists():
         raise PermissionDenied
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": YEAR_OUT_OF_RANGE})
-    return ensure_scheme(year, actor=actor)
+    return ensure_scheme(year, county=county, actor=actor)
 
 
-def ensure_scheme(year: int, *, actor=None) -> Scheme:
-    """The scheme of the year, created when missing from the previous year's or the defaults,
-    with its audit event: "scoring.scheme_create" by the county admin, or
-    "scoring.scheme_auto_create" when a computation (no actor) needs the year's scheme."""
-    scheme = Scheme.objects.filter(year=year).first()
+def ensure_scheme(year: int, *, county=None, actor=None) -> Scheme:
+    """The county's scheme of the year (None: the installation's only county), created when
+    missing from the county's previous year's or the defaults, with its audit event:
+    "scoring.scheme_create" by the county admin, or "scoring.scheme_auto_create" when a
+    computation (no actor) needs the year's scheme."""
+    county = county_or_sole(county)
+    scheme = Scheme.objects.filter(county=county, year=year).first()
     if scheme is not None:
         return scheme
     with transaction.atomic():
-        scheme = _create_scheme_rows(year)
+        scheme = _create_scheme_rows(year, county)
         audit_record(
             actor=actor,
             action="scoring.scheme_create" if actor is not None else "scoring.scheme_auto_create",
@@ -168,12 +178,13 @@ def ensure_scheme(year: int, *, actor=None) -> Scheme:
     return scheme
 
 
-def _create_scheme_rows(year: int) -> Scheme:
+def _create_scheme_rows(year: int, county) -> Scheme:
     """Write the year's scheme and its rules: the previous year's, then the catalogue's codes it
     lacks at their defaults, each rule with its initial history row."""
-    previous = Scheme.objects.filter(year__lt=year).order_by("-year").first()
+    previous = Scheme.objects.filter(county=county, year__lt=year).order_by("-year").first()
     if previous is not None:
         scheme = Scheme.objects.create(
+            county=county,
             year=year,
             name=previous.name,
             prior_weight=previous.prior_weight,
@@ -183,7 +194,7 @@ def _create_scheme_rows(year: int) -> Scheme:
         sources: list[Rule | RuleDefault] = list(previous.rules.all())
     else:
         scheme = Scheme.objects.create(
-            year=year, name=f"{year}年度社区社会组织积分管理办法", **DEFAULT_CAPS
+            county=county, year=year, name=f"{year}年度社区社会组织积分管理办法", **DEFAULT_CAPS
         )
         sources = []
     present = {rule.code for rule in sources}

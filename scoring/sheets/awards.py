@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from areas.selectors import county_for_user
 from core.ledgers import (
     CHUNK_SIZE,
     Ledger,
@@ -85,13 +85,15 @@ def _summary_blocks(awards, statuses: dict):
 def awards_ledger(*, user, params, reveal: bool) -> Ledger:
     """The year's annual awards: a summary by category, then every award with its decision."""
     year = parse_year(params.get("year"), default=timezone.localdate().year)
+    county = county_for_user(user, params.get("county"))
     awards = (
         Award.objects.visible_to(user)
+        .in_county(county)
         .filter(year=year)
         .order_by("category__sort_order", "category__name", "rank_in_category", "pk")
     )
     statuses = labels(Award.Status.choices)
-    county_name = settings.COUNTY_NAME
+    county_name = county.name if county is not None else ""
     fields, columns = zip(*_award_columns(), strict=True)
     summary = _("Year: %(year)s") % {"year": year}
     title = county_name + _("Annual awards of social organisations %(year)s") % {"year": year}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from areas.models import Township
+from areas.selectors import county_for_user
 from core.ledgers import (
     Ledger,
     filterset_summary,
@@ -49,15 +49,18 @@ class RankingWorkbook(SummarySheet):
         self.scope = scope if scope in SCOPES else SCOPE_COUNTY
         self.data = {key: params.get(key) for key in FILTER_PARAMS if params.get(key)}
         year, q = self.quarter
-        self.state = ScoringQuarter.objects.filter(year=year, quarter=q).first()
+        # One county's ranking (a city's staff name it; their first county otherwise).
+        self.county = county_for_user(user, params.get("county"))
+        self.state = ScoringQuarter.objects.filter(county=self.county, year=year, quarter=q).first()
         self.rules = self.state.rules if self.state is not None else {}
         self.scores, filterset = _filtered(
-            QuarterScore.objects.visible_to(user).of_quarter(year, q), self.data
+            QuarterScore.objects.visible_to(user).filter(county=self.county).of_quarter(year, q),
+            self.data,
         )
         self.filters_summary = filterset_summary(filterset)
         # Filters that narrow the rows to a few: then only sheets with rows are written.
         self.narrowed_by_name = bool(self.data.get("q"))
-        self.county_name = settings.COUNTY_NAME
+        self.county_name = self.county.name if self.county is not None else ""
         self.label = quarter_label(self.quarter)
         self.title = " · ".join(
             [
@@ -69,7 +72,8 @@ class RankingWorkbook(SummarySheet):
     def ranked_queryset(self, scope: str):
         """Every row of one tab, in its rank order, with its rank and last quarter's."""
         queryset, _filterset = _filtered(
-            ranking_queryset(user=self.user, quarter=self.quarter, scope=scope), self.data
+            ranking_queryset(user=self.user, quarter=self.quarter, scope=scope, county=self.county),
+            self.data,
         )
         return queryset
 
@@ -89,7 +93,7 @@ class RankingWorkbook(SummarySheet):
     @cached_property
     def townships(self) -> list[tuple[int, str]]:
         """The user's townships with a sheet, including those where nobody was ranked."""
-        townships = Township.objects.visible_to(self.user)
+        townships = Township.objects.visible_to(self.user).filter(county=self.county)
         if self.data.get("township"):
             townships = townships.filter(pk=self.data["township"])
         with_rows = Q(pk__in=self.scores.values("township_id"))

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from areas.models import Community
+from areas.models import Community, County
 from core.quarters import format_quarter, quarter_label
 from scoring import permissions, selectors
 from scoring.forms import AssessmentFormSet
@@ -29,7 +29,7 @@ def assessments(request):
         organizations = organizations.filter(community_id=int(community_id))
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    closed_reason = _closed_reason(quarter)
+    closed_reason = _closed_reason(quarter, request.user)
     formset = AssessmentFormSet(
         request.POST if request.method == "POST" else None,
         initial=_initial(quarter, rows),
@@ -93,10 +93,10 @@ def _initial(quarter, rows) -> list[dict]:
     return initial
 
 
-def _closed_reason(quarter) -> str:
+def _closed_reason(quarter, user) -> str:
     """Why the quarter takes no more assessments ("" while it is open)."""
     try:
-        check_quarter_open(quarter)
+        check_quarter_open(quarter, counties=County.objects.visible_to(user))
     except ValidationError as error:
         return error_text(error)
     return ""

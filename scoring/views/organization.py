@@ -59,7 +59,7 @@ def organization_score(request, pk: int):
         )
     previous_quarter = shift_quarter(quarter, -1)
     previous = by_quarter.get(previous_quarter)
-    scoring_quarter = selectors.scoring_quarter(quarter)
+    scoring_quarter = selectors.scoring_quarter(quarter, organization.community.township.county_id)
     context = {
         "organization": organization,
         "quarter": quarter,

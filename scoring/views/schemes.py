@@ -11,11 +11,11 @@ from scoring import permissions
 from scoring.forms import NewSchemeForm, RuleFormSet, SchemeForm
 from scoring.models import Scheme, ScoringQuarter
 from scoring.services.schemes import create_scheme, update_scheme
-from scoring.views._common import error_text, year_param
+from scoring.views._common import county_and_choices, county_param, error_text, year_param
 
 
-def _scheme_url(year: int) -> str:
-    return f"{reverse('scoring:scheme')}?year={year}"
+def _scheme_url(year: int, county) -> str:
+    return f"{reverse('scoring:scheme')}?year={year}&county={county.pk}"
 
 
 def _surface(error: ValidationError, form, formset) -> None:
@@ -41,16 +41,23 @@ def scheme(request):
     editable = permissions.is_county_admin(request.user)
     if request.method == "POST" and not editable:
         raise PermissionDenied
-    year = year_param(request.POST if request.method == "POST" else request.GET)
-    years = list(Scheme.objects.order_by("-year").values_list("year", flat=True))
-    current = Scheme.objects.filter(year=year).first()
+    data = request.POST if request.method == "POST" else request.GET
+    year = year_param(data)
+    county, choices = county_and_choices(request, data)
+    schemes = Scheme.objects.filter(county=county)
+    years = list(schemes.order_by("-year").values_list("year", flat=True))
+    current = schemes.filter(year=year).first()
     context = {
+        "county": county,
+        "county_choices": choices,
         "year": year,
         "years": years,
         "scheme": current,
         "editable": editable,
         "new_form": NewSchemeForm(initial={"year": (max(years) + 1) if years else year}),
-        "quarters": list(ScoringQuarter.objects.filter(year=year).order_by("quarter")),
+        "quarters": list(
+            ScoringQuarter.objects.filter(county=county, year=year).order_by("quarter")
+        ),
     }
     if current is None:
         return render(request, "scoring/scheme.html", context)
@@ -85,7 +92,7 @@ def scheme(request):
                 )
             else:
                 messages.info(request, _("Nothing changed."))
-            return redirect(_scheme_url(year))
+            return redirect(_scheme_url(year, county))
     context.update({"form": form, "formset": formset})
     return render(request, "scoring/scheme.html", context)
 
@@ -94,14 +101,15 @@ def scheme(request):
 def scheme_create(request):
     if not permissions.is_county_admin(request.user):
         raise PermissionDenied
+    county = county_param(request, request.POST)
     form = NewSchemeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a year between 2000 and 2100."))
-        return redirect("scoring:scheme")
+        return redirect(_scheme_url(year_param(request.POST), county))
     try:
-        created = create_scheme(actor=request.user, year=form.cleaned_data["year"])
+        created = create_scheme(actor=request.user, year=form.cleaned_data["year"], county=county)
     except ValidationError as error:
         messages.error(request, error_text(error))
-        return redirect("scoring:scheme")
+        return redirect(_scheme_url(form.cleaned_data["year"], county))
     messages.success(request, _("Scheme of %(year)s ready.") % {"year": created.year})
-    return redirect(_scheme_url(created.year))
+    return redirect(_scheme_url(created.year, county))

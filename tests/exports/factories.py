@@ -43,6 +43,7 @@ class ExportQuarterScoreFactory(factory.django.DjangoModelFactory):
     quarter = 2
     category = factory.LazyAttribute(lambda o: o.organization.category)
     township = factory.LazyAttribute(lambda o: o.organization.community.township)
+    county = factory.LazyAttribute(lambda o: o.township.county)
     activities = 3
     activity_points = 15
     total = 15

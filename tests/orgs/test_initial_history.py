@@ -129,8 +129,9 @@ def test_an_edit_without_an_earlier_record_shows_the_saved_values(county, county
 
 def test_a_new_scheme_writes_the_history_of_its_rules(db):
     from scoring.models import Rule
+    from tests.areas.factories import CountyFactory
 
-    scheme = ensure_scheme(2031)
+    scheme = ensure_scheme(2031, county=CountyFactory())
 
     rules = Rule.objects.filter(scheme=scheme)
     assert rules.exists()

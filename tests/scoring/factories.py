@@ -7,23 +7,26 @@ from django.utils import timezone
 from scoring.models import Award, QuarterAssessment, QuarterScore, RankingRun, ScoringQuarter
 from scoring.rules import snapshot
 from scoring.services.schemes import ensure_scheme
+from tests.areas.factories import CountyFactory
 from tests.orgs.factories import CategoryFactory, OrganizationFactory
 
 
-def scheme_of(year: int):
-    """The year's scheme with the default rules (created when missing)."""
-    return ensure_scheme(year)
+def scheme_of(year: int, county=None):
+    """The county's scheme of the year with the default rules (created when missing; the
+    tests' county, 平安县, by default)."""
+    return ensure_scheme(year, county=county or CountyFactory())
 
 
 class ScoringQuarterFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ScoringQuarter
-        django_get_or_create = ("year", "quarter")
+        django_get_or_create = ("county", "year", "quarter")
 
+    county = factory.SubFactory(CountyFactory)
     year = 2026
     quarter = 1
     computed_at = factory.LazyFunction(timezone.now)
-    rules = factory.LazyAttribute(lambda o: snapshot(scheme_of(o.year)))
+    rules = factory.LazyAttribute(lambda o: snapshot(scheme_of(o.year, o.county)))
     county_mean = Decimal("4.200")
 
 
@@ -36,6 +39,7 @@ class QuarterScoreFactory(factory.django.DjangoModelFactory):
     quarter = 1
     category = factory.LazyAttribute(lambda o: o.organization.category)
     township = factory.LazyAttribute(lambda o: o.organization.community.township)
+    county = factory.LazyAttribute(lambda o: o.township.county)
     activities = 3
     activity_points = Decimal(15)
     service_points = Decimal(10)
@@ -63,6 +67,7 @@ class RankingRunFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RankingRun
 
+    county = factory.SubFactory(CountyFactory)
     year = 2026
     quarter = 1
     trigger = RankingRun.Trigger.MANUAL

@@ -357,3 +357,33 @@ def test_the_contacts_gaps_count_what_the_score_counts(hand_county):
             row.failed_inspection,
             row.no_shows,
         ), key
+
+
+def test_each_county_ranks_its_own_organisations_with_its_own_mean(hand_county, county):
+    # Township B (B1 and C) becomes a second county of its own.
+    from areas.models import Township
+    from areas.selectors import CountyRequired
+    from tests.areas.factories import CountyFactory
+
+    other = CountyFactory(name="永宁县", code="990102")
+    Township.objects.filter(pk=county.township_b.pk).update(county=other)
+
+    with pytest.raises(CountyRequired):
+        compute_quarter(2025, 1)
+    first = compute_quarter(2025, 1, county=county.county)
+    second = compute_quarter(2025, 1, county=other)
+
+    # Each county's mean of its own ratings: A 5,5,4,4,5,4 → 4.5; B 3,2,3,2 → 2.5.
+    assert (first.county_mean, second.county_mean) == (Decimal("4.500"), Decimal("2.500"))
+    assert (first.scored, first.ranked, second.scored, second.ranked) == (4, 2, 2, 2)
+    assert _row(hand_county["a1"]).rank_county == 1
+    assert _row(hand_county["a2"]).rank_county == 2
+    assert (_row(hand_county["b1"]).rank_county, _row(hand_county["c"]).rank_county) == (1, 1)
+    assert _row(hand_county["c"]).county_id == other.pk
+    # A county's recompute and finalisation leave the other county's rows and state alone.
+    untouched = QuarterScore.objects.get(organization=hand_county["b1"]).pk
+    compute_quarter(2025, 1, county=county.county, finalize=True)
+    assert QuarterScore.objects.get(organization=hand_county["b1"]).pk == untouched
+    assert ScoringQuarter.objects.get(county=county.county, year=2025, quarter=1).is_finalized
+    assert not ScoringQuarter.objects.get(county=other, year=2025, quarter=1).is_finalized
+    compute_quarter(2025, 1, county=other)  # not frozen by the first county's finalisation

@@ -72,6 +72,7 @@ def test_ranking_page_exports_what_it_shows(county, client_as, official):
         "scope": ["township"],
         "township": [str(county.township_b.pk)],
         "q": ["秧歌"],
+        "county": [str(county.county.pk)],
     }
     assert ("2026Q3", "2026年第三季度") in form.context["quarter_choices"]
 
@@ -113,4 +114,6 @@ def test_awards_page_reads_quarters_in_words_and_exports_its_year(county, client
     assert "第一季度" in content
     assert "第二季度" in content
     assert "Q1 " not in content
-    assert response.context["export_url"].endswith("ledger=awards&year=2026")
+    assert response.context["export_url"].endswith(
+        f"ledger=awards&year=2026&county={county.county.pk}"
+    )

@@ -161,13 +161,16 @@ def test_every_sheet_prints_landscape_one_page_wide_with_county_and_page_numbers
     assert widths <= 150  # landscape A4 at a legible scale
 
 
-def test_without_a_county_name_the_title_starts_with_the_ranking(ranked, county_admin, settings):
+def test_the_title_names_the_county_of_the_ranking_whatever_the_setting(
+    ranked, county_admin, settings
+):
+    # The county is the ranking's own (areas), not a setting of the installation.
     settings.COUNTY_NAME = ""
 
     sheet = open_workbook(ranking_workbook_bytes(county_admin))["汇总"]
 
-    assert sheet["A1"].value == "社会组织季度积分排名 · 2026年第三季度 · 汇总"
-    assert not sheet.oddHeader.left.text
+    assert sheet["A1"].value == "平安县社会组织季度积分排名 · 2026年第三季度 · 汇总"
+    assert sheet.oddHeader.left.text == "平安县"
 
 
 def test_a_township_filter_keeps_only_its_rows_and_sheets(ranked, county, county_admin):

@@ -13,6 +13,7 @@ from core.models import AuditEvent
 from scoring.models import QuarterScore, RankingRun, ScoringQuarter
 from scoring.services import compute, runs
 from tests.activities.factories import ActivityFactory
+from tests.areas.factories import CountyFactory
 
 NOW = datetime.datetime(2025, 5, 20, 10, tzinfo=datetime.UTC)
 
@@ -63,7 +64,9 @@ def test_future_and_finalised_quarters_are_refused_in_chinese(county, county_adm
         runs.request_recompute(year=2025, quarter=3, user=county_admin)
     assert "尚未开始" in error.value.messages[0]
 
-    ScoringQuarter.objects.create(year=2025, quarter=1, state=ScoringQuarter.State.FINALIZED)
+    ScoringQuarter.objects.create(
+        county=CountyFactory(), year=2025, quarter=1, state=ScoringQuarter.State.FINALIZED
+    )
     with pytest.raises(ValidationError) as error:
         runs.request_recompute(year=2025, quarter=1, user=county_admin)
     assert "已定稿" in error.value.messages[0]
@@ -118,13 +121,28 @@ def test_finalise_freezes_and_reopening_is_the_county_admins_logged_act(
     assert (event.actor, event.summary) == (county_admin, "补录漏报的活动")
 
 
-def test_schedule_recomputes_the_current_quarter_and_finalises_the_previous_one(county, may_2025):
-    assert runs.recompute_current_quarter().status == RankingRun.Status.SUCCEEDED
-    assert ScoringQuarter.objects.get(year=2025, quarter=2).state == "open"
+def test_schedule_queues_one_run_per_county_and_finalises_each(
+    county, may_2025, django_capture_on_commit_callbacks
+):
+    from areas.models import Township
+    from tests.areas.factories import CountyFactory
 
-    assert runs.finalize_previous_quarter().status == RankingRun.Status.SUCCEEDED
-    assert ScoringQuarter.objects.get(year=2025, quarter=1).is_finalized
-    assert runs.finalize_previous_quarter() is None  # already frozen: nothing to do
+    other = CountyFactory(name="永宁县", code="990102")
+    Township.objects.filter(pk=county.township_b.pk).update(county=other)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        nightly_runs = runs.recompute_current_quarter()
+    assert [run.county for run in nightly_runs] == [county.county, other]
+    assert {run.status for run in RankingRun.objects.filter(year=2025, quarter=2)} == {
+        RankingRun.Status.SUCCEEDED
+    }
+    assert ScoringQuarter.objects.filter(year=2025, quarter=2, state="open").count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        finalising = runs.finalize_previous_quarter()
+    assert len(finalising) == 2
+    assert ScoringQuarter.objects.filter(year=2025, quarter=1, state="finalized").count() == 2
+    assert runs.finalize_previous_quarter() == []  # both frozen: nothing to do
 
     schedule = settings.CELERY_BEAT_SCHEDULE
     nightly = schedule["scoring-recompute-current-quarter"]
@@ -160,11 +178,19 @@ def test_the_running_quarter_cannot_be_finalised(county, county_admin, may_2025)
 
 def test_a_run_lost_with_its_worker_does_not_block_a_new_one(county, county_admin, may_2025):
     lost = RankingRun.objects.create(
-        year=2025, quarter=1, trigger=RankingRun.Trigger.MANUAL, status=RankingRun.Status.RUNNING
+        county=county.county,
+        year=2025,
+        quarter=1,
+        trigger=RankingRun.Trigger.MANUAL,
+        status=RankingRun.Status.RUNNING,
     )
     RankingRun.objects.filter(pk=lost.pk).update(created_at=NOW - datetime.timedelta(hours=2))
     recent = RankingRun.objects.create(
-        year=2025, quarter=2, trigger=RankingRun.Trigger.MANUAL, status=RankingRun.Status.RUNNING
+        county=county.county,
+        year=2025,
+        quarter=2,
+        trigger=RankingRun.Trigger.MANUAL,
+        status=RankingRun.Status.RUNNING,
     )
 
     assert runs.request_recompute(year=2025, quarter=1, user=county_admin).pk != lost.pk
