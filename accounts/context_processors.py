@@ -1,5 +1,6 @@
 """The navigation menu: the pages the apps register, each shown to whoever may take its action."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -15,6 +16,8 @@ class MenuEntry:
     action: str  # an action of accounts.policies.GRANTS
     group: str = ""
     order: int = 0  # place in the menu; entries of one group are registered next to each other
+    # A further condition for showing the entry (e.g. only to staff of several counties).
+    shown_to: Callable[[object], bool] | None = None
 
 
 # The menu's groups, named by the apps that register their pages in them.
@@ -53,7 +56,7 @@ def menu_for(user) -> list[dict]:
             "group": entry.group,
         }
         for entry in entries()
-        if may(user, entry.action)
+        if may(user, entry.action) and (entry.shown_to is None or entry.shown_to(user))
     ]
 
 

@@ -80,6 +80,7 @@ GRANTS: dict[str, Grant] = {
     "scoring.administer": _writes({Role.COUNTY_ADMIN}),
     "scoring.read_overview": _reads(OVERSEER_ROLES),
     "scoring.assess": _writes(VERIFIER_ROLES),
+    "scoring.compare_counties": _reads({Role.COUNTY_ADMIN, Role.OFFICIAL}),
     # dashboards
     "dashboards.read_overview": _reads(OVERSEER_ROLES),
 }

@@ -23,6 +23,7 @@ class ScoringConfig(AppConfig):
 
         # Its pages in the navigation menu.
         from accounts.context_processors import SCORING, MenuEntry, register
+        from scoring import permissions
 
         register(
             MenuEntry(
@@ -33,4 +34,12 @@ class ScoringConfig(AppConfig):
             ),
             MenuEntry(_("Scoring scheme"), "scoring:scheme", "scoring.read_overview", SCORING, 520),
             MenuEntry(_("Annual awards"), "scoring:awards", "scoring.read_overview", SCORING, 530),
+            MenuEntry(
+                _("Counties compared"),
+                "scoring:county_comparison",
+                "scoring.compare_counties",
+                SCORING,
+                540,
+                shown_to=permissions.serves_several_counties,
+            ),
         )

@@ -7,6 +7,7 @@ Schemes and awards are read by the overview roles; assessments are entered by se
 """
 
 from accounts.policies import may
+from accounts.scoping import Level, scope_for
 
 
 def may_recompute(user) -> bool:
@@ -24,3 +25,15 @@ def may_read_overview(user) -> bool:
 
 def may_assess(user) -> bool:
     return may(user, "scoring.assess")
+
+
+def may_compare_counties(user) -> bool:
+    """The comparison of counties: county administrators and officials (of one county, it
+    shows theirs alone)."""
+    return may(user, "scoring.compare_counties")
+
+
+def serves_several_counties(user) -> bool:
+    """Whether the user's scope reaches more than one county (a city's or a province's staff):
+    they are shown the comparison in the menu."""
+    return scope_for(user).level in {Level.CITY, Level.ALL}

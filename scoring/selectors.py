@@ -9,8 +9,9 @@ city's staff choose among theirs, `areas.selectors.county_for_user`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -238,3 +239,84 @@ def score_tab_context(*, user, organization) -> dict:
         .first()
     )
     return {"scoring_latest_score": latest, "scoring_organization": organization}
+
+
+@dataclass(frozen=True)
+class CountyFigures:
+    """One county's row of the city comparison (each county ranked on its own)."""
+
+    county: object
+    scored: int
+    ranked: int
+    average: Decimal | None
+    active_share: Decimal | None  # organisations scored that led a verified activity
+    activities: int
+    residents: int
+    activities_per_10k: Decimal | None
+    finalized: bool
+
+
+def county_comparison(*, user, quarter: Quarter) -> list[CountyFigures]:
+    """The quarter's figures of every county the user sees, side by side: organisations
+    scored and ranked, their average total, the share that led a verified activity, and
+    verified activities per 10,000 residents of the ledger. Rankings are never merged: each
+    county's ranks stay its own. Three queries whatever the number of counties."""
+    from areas.models import County
+    from orgs.models import Person
+
+    year, q = quarter
+    counties = list(County.objects.visible_to(user).select_related("city").order_by("code"))
+    ids = [county.pk for county in counties]
+    scores = {
+        row["county"]: row
+        for row in QuarterScore.objects.filter(county__in=ids, year=year, quarter=q)
+        .values("county")
+        .annotate(
+            n_scored=Count("pk"),
+            n_ranked=Count("pk", filter=Q(ranked=True)),
+            mean_total=Avg("total", filter=Q(ranked=True)),
+            n_active=Count("pk", filter=Q(activities__gt=0)),
+            activity_total=Sum("activities"),
+        )
+        .order_by()
+    }
+    residents = dict(
+        Person.objects.current()
+        .filter(community__township__county__in=ids)
+        .values_list("community__township__county")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    finalized = set(
+        ScoringQuarter.objects.filter(
+            county__in=ids, year=year, quarter=q, state=ScoringQuarter.State.FINALIZED
+        ).values_list("county", flat=True)
+    )
+    rows = []
+    for county in counties:
+        row = scores.get(county.pk, {})
+        scored, activities = row.get("n_scored", 0), row.get("activity_total") or 0
+        people = residents.get(county.pk, 0)
+        average = row.get("mean_total")
+        rows.append(
+            CountyFigures(
+                county=county,
+                scored=scored,
+                ranked=row.get("n_ranked", 0),
+                average=None if average is None else Decimal(average).quantize(Decimal("0.01")),
+                active_share=_share(row.get("n_active", 0), scored),
+                activities=activities,
+                residents=people,
+                activities_per_10k=(
+                    (Decimal(activities) * 10_000 / people).quantize(Decimal("0.1"))
+                    if people
+                    else None
+                ),
+                finalized=county.pk in finalized,
+            )
+        )
+    return rows
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1")) if whole else None

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ranking/finalize/", views.quarter_finalize, name="quarter_finalize"),
     path("ranking/reopen/", views.quarter_reopen, name="quarter_reopen"),
     path("organizations/<int:pk>/", views.organization_score, name="organization_score"),
+    path("counties/", views.county_comparison, name="county_comparison"),
     path("scheme/", views.scheme, name="scheme"),
     path("scheme/new/", views.scheme_create, name="scheme_create"),
     path("assessments/", views.assessments, name="assessments"),

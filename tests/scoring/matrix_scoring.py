@@ -23,6 +23,7 @@ ASSESSORS = (200, 200, 200, 403, 403)
 
 MATRIX = {
     ("scoring:ranking", None, "get"): ALL_200,
+    ("scoring:county_comparison", None, "get"): (200, 403, 403, 200, 403),
     ("scoring:run_panel", None, "get"): ALL_200,
     ("scoring:recompute", None, "post"): (302, 302, 403, 403, 403),
     ("scoring:quarter_finalize", None, "post"): ADMIN_REDIRECT,
