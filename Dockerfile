@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/app/media
 
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+# postgresql-client: pg_dump for the nightly backup (Debian bookworm: 15, as the server).
+RUN apt-get update && apt-get install -y --no-install-recommends gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
@@ -18,7 +19,7 @@ RUN SECRET_KEY=build-only-$(python -c "import secrets; print(secrets.token_urlsa
     ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --no-input \
     && useradd --system --uid 1000 registry \
-    && mkdir -p /app/media /app/var && chown registry /app/media /app/var
+    && mkdir -p /app/media /app/var /backups && chown registry /app/media /app/var /backups
 USER registry
 EXPOSE 8000
 # gunicorn.conf.py sends the access log through the masking logging (no full ID or mobile).

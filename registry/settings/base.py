@@ -218,6 +218,7 @@ CELERY_TASK_ROUTES = {
     "rollups.*": {"queue": "periodic"},
     "dashboards.*": {"queue": "periodic"},
     "core.clear_expired_sessions": {"queue": "periodic"},
+    "core.nightly_backup": {"queue": "periodic"},
 }
 # Periodic jobs are declared here; beat copies them into django-celery-beat's tables.
 CELERY_BEAT_SCHEDULE = {
@@ -252,6 +253,11 @@ CELERY_BEAT_SCHEDULE = {
     "dashboards-warm-overview": {
         "task": "dashboards.warm_overview",
         "schedule": crontab(minute="*/5"),
+    },
+    # Off until BACKUP_ROOT names a folder (README, "Backups").
+    "nightly-backup": {
+        "task": "core.nightly_backup",
+        "schedule": crontab(hour=1, minute=30),
     },
     "expire-export-files": {
         "task": "exports.expire_export_jobs",
@@ -319,6 +325,10 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="Registry-Demo-2026")
 HEALTHZ_TIMEOUT_SECONDS = env.float("HEALTHZ_TIMEOUT_SECONDS", default=1.5)
 # The county's name as printed on workbooks for its leaders ("平安县"); empty leaves it out.
 COUNTY_NAME = env("COUNTY_NAME", default="")
+# The nightly backup (core.nightly_backup, 01:30): the folder it writes to (empty: off) and
+# how many backups it keeps there.
+BACKUP_ROOT = env("BACKUP_ROOT", default="")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 # Exported workbooks: a private directory outside MEDIA_ROOT (never served as media), served
 # only through the export download view; files are deleted EXPORT_RETENTION_HOURS after.
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")

@@ -25,6 +25,7 @@ EXPECTED = {
     "rollups.rebuild_rollups": "periodic",
     "dashboards.warm_overview": "periodic",
     "core.clear_expired_sessions": "periodic",
+    "core.nightly_backup": "periodic",
     "core.ping": "celery",
 }
 
