@@ -325,19 +325,24 @@ def build_insert_sql(
         for column, expression in _points_sql(snap, mean, connection.vendor).items()
     )
     columns = ", ".join(SCORE_COLUMNS)
+    # Each source aggregated once, then joined by organisation (PostgreSQL): without it a
+    # planner without statistics yet (rows written in the same transaction, as the demo
+    # seed does) re-ran a source's aggregate, with its join to the county, for every
+    # organisation.
+    once = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     # Formatted in: the source querysets' SQL (their values are parameters), model constants
     # and rule values through sql_literal (validated Decimals).
     sql = f"""
     INSERT INTO {QuarterScore._meta.db_table} ({columns})
     WITH
-    act AS ({sources["act"]}),
+    act AS {once}({sources["act"]}),
     fb AS (SELECT org_id, n, total FROM {RATINGS_TABLE}),
-    med AS ({sources["med"]}),
-    grid AS ({sources["grid"]}),
-    cl AS ({sources["cl"]}),
-    insp AS ({sources["insp"]}),
-    ns AS ({sources["ns"]}),
-    o AS ({sources["org"]}),
+    med AS {once}({sources["med"]}),
+    grid AS {once}({sources["grid"]}),
+    cl AS {once}({sources["cl"]}),
+    insp AS {once}({sources["insp"]}),
+    ns AS {once}({sources["ns"]}),
+    o AS {once}({sources["org"]}),
     base AS (
         SELECT o.org_id, o.category_ref AS category_id, o.township_ref AS township_id, o.status,
                COALESCE(act.n, 0) AS activities,
