@@ -15,7 +15,16 @@ class RegistryUserChangeForm(UserChangeForm):
 class RegistryUserCreationForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "name", "role", "township", "community", "organization")
+        fields = (
+            "username",
+            "name",
+            "role",
+            "county",
+            "city",
+            "township",
+            "community",
+            "organization",
+        )
 
 
 @admin.register(User)
@@ -26,20 +35,25 @@ class UserAdmin(BaseUserAdmin):
         "username",
         "name",
         "role",
+        "county",
+        "city",
         "township",
         "community",
         "organization",
         "is_active",
     )
-    list_filter = ("role", "is_active", "township")
+    list_filter = ("role", "is_active", "county", "city")
     search_fields = ("username", "name", "phone")
     ordering = ("username",)
-    list_select_related = ("township", "community", "organization")
-    autocomplete_fields = ("township", "community", "organization")
+    list_select_related = ("county", "city", "township", "community", "organization")
+    autocomplete_fields = ("county", "city", "township", "community", "organization")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("name", "email", "phone")}),
-        (_("Role and area"), {"fields": ("role", "township", "community", "organization")}),
+        (
+            _("Role and area"),
+            {"fields": ("role", "county", "city", "township", "community", "organization")},
+        ),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -55,6 +69,8 @@ class UserAdmin(BaseUserAdmin):
                     "username",
                     "name",
                     "role",
+                    "county",
+                    "city",
                     "township",
                     "community",
                     "organization",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from areas.models import Community, Township
+from areas.models import City, Community, County, Township
 
 
 class CommunityInline(admin.TabularInline):
@@ -9,10 +9,25 @@ class CommunityInline(admin.TabularInline):
     fields = ("name", "kind", "code", "is_active")
 
 
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "code")
+    search_fields = ("name", "code")
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "code", "city")
+    list_filter = ("kind", "city")
+    search_fields = ("name", "code")
+    list_select_related = ("city",)
+
+
 @admin.register(Township)
 class TownshipAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "code", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "kind", "code", "county", "is_active")
+    list_filter = ("kind", "is_active", "county")
+    list_select_related = ("county",)
     search_fields = ("name", "code")
     inlines = [CommunityInline]
 
