@@ -83,13 +83,14 @@ def _seed(rows: int) -> None:
 
     from accounts.models import User
     from accounts.roles import Role
-    from areas.models import Community, Township
+    from areas.models import Community, County, Township
     from core.identifiers import id_number_check_char
     from orgs.models import Category, Membership, Organization, Person
 
     call_command("migrate", verbosity=0)
     User.objects.create(username="bench_admin", name="县管理员", role=Role.COUNTY_ADMIN)
-    township = Township.objects.create(name="城关街道", code="990101001")
+    county = County.objects.create(name="平安县", code="990101")
+    township = Township.objects.create(county=county, name="城关街道", code="990101001")
     communities = Community.objects.bulk_create(
         Community(township=township, name=f"第{i}社区", code=f"990101001{i:03d}") for i in range(20)
     )

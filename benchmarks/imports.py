@@ -64,12 +64,13 @@ def seed():
 
     from accounts.models import User
     from accounts.roles import Role
-    from areas.models import Community, Township
+    from areas.models import Community, County, Township
     from orgs.models import Category, Organization
 
     call_command("migrate", verbosity=0)
     admin = User.objects.create(username="bench_admin", name="县管理员", role=Role.COUNTY_ADMIN)
-    township = Township.objects.create(name="城关街道", code="990101001")
+    county = County.objects.create(name="平安县", code="990101")
+    township = Township.objects.create(county=county, name="城关街道", code="990101001")
     communities = Community.objects.bulk_create(
         Community(township=township, name=f"第{i}社区", code=f"990101001{i:03d}") for i in range(20)
     )
