@@ -197,7 +197,11 @@ def _grid_members(
     people = Person.objects.with_grid_role().order_by().values("id")
     held = Membership.objects.during(quarter).filter(person=RawSQL("p.id", ()))
     if county_id is not None:
-        held = held.filter(organization__community__township__county_id=county_id)
+        # The county's organisations as a list of ids: inside the LATERAL a join to the
+        # county would be planned for every person (a seq scan of memberships per person
+        # while the tables have no statistics yet).
+        ids = Organization.objects.filter(community__township__county_id=county_id)
+        held = held.filter(organization_id__in=list(ids.values_list("pk", flat=True)))
     held = held.order_by().values("organization_id", "person_id")
     return f"""
         SELECT m.organization_id AS org_id, COUNT(DISTINCT m.person_id) AS n
