@@ -43,6 +43,7 @@ from core import quarters as core_quarters
 from core.quarters import Quarter, shift_quarter
 from orgs.models import AnnualInspection, CreditListing, Membership, Organization, Person
 from party_branches.compliance import compliant_organization_ids
+from party_branches.models import Branch
 from scoring.models import Indicator, QuarterAssessment, QuarterScore, ScoringQuarter
 from scoring.rules import INDICATOR_RULES_BY_INDICATOR, SatisfactionRule, snapshot
 from scoring.services.schemes import ensure_scheme
@@ -308,7 +309,13 @@ def build_insert_sql(
     common table expressions; the points are the rule objects' SQL (`scoring.rules`)."""
     year, q = quarter
     previous_year, previous_quarter = shift_quarter(quarter, -1)
-    compliant = sorted(compliant_organization_ids(quarter=quarter))
+    # The county's branches only: their compliance is judged in Python, a fixed cost of
+    # every run that would otherwise grow with the whole installation.
+    compliant = sorted(
+        compliant_organization_ids(
+            quarter=quarter, branches_qs=Branch.objects.filter(township__county_id=county_id)
+        )
+    )
     params: dict = {
         "year": year,
         "quarter": q,
