@@ -12,19 +12,15 @@ class RegistryUserChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+# The areas an account may be given, as its role requires (accounts.roles.AREA_FIELDS) or, for
+# county administrators and officials, a county or a city.
+AREA_FIELDS = ("county", "city", "township", "community", "organization")
+
+
 class RegistryUserCreationForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = (
-            "username",
-            "name",
-            "role",
-            "county",
-            "city",
-            "township",
-            "community",
-            "organization",
-        )
+        fields = ("username", "name", "role", *AREA_FIELDS)
 
 
 @admin.register(User)
@@ -35,24 +31,20 @@ class UserAdmin(BaseUserAdmin):
         "username",
         "name",
         "role",
-        "county",
-        "city",
-        "township",
-        "community",
-        "organization",
+        *AREA_FIELDS,
         "is_active",
     )
     list_filter = ("role", "is_active", "county", "city")
     search_fields = ("username", "name", "phone")
     ordering = ("username",)
-    list_select_related = ("county", "city", "township", "community", "organization")
-    autocomplete_fields = ("county", "city", "township", "community", "organization")
+    list_select_related = AREA_FIELDS
+    autocomplete_fields = AREA_FIELDS
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("name", "email", "phone")}),
         (
             _("Role and area"),
-            {"fields": ("role", "county", "city", "township", "community", "organization")},
+            {"fields": ("role", *AREA_FIELDS)},
         ),
         (
             _("Permissions"),
@@ -69,11 +61,7 @@ class UserAdmin(BaseUserAdmin):
                     "username",
                     "name",
                     "role",
-                    "county",
-                    "city",
-                    "township",
-                    "community",
-                    "organization",
+                    *AREA_FIELDS,
                     "password1",
                     "password2",
                 ),

@@ -31,16 +31,19 @@ def county_or_sole(county: County | int | None) -> County:
     return only
 
 
-def county_for_user(user, requested: str | None = None) -> County | None:
-    """The county whose programme (scheme, ranking, awards) a page shows the user: their own
-    county, or for a city's or a province's staff the one chosen (`?county=<id>`) among
-    theirs, else the first of them by division code."""
-    counties = County.objects.visible_to(user).order_by("code")
-    if requested and str(requested).isdigit():
-        chosen = counties.filter(pk=int(requested)).first()
-        if chosen is not None:
-            return chosen
-    return counties.first()
+def counties_and_choice(user, requested=None) -> tuple[County | None, list[County]]:
+    """The counties the user may switch between (by division code, one query) and the one
+    whose programme (scheme, ranking, awards) a page shows: their own county, or for a city's
+    or a province's staff the one chosen (`?county=<id>`) among theirs, else the first."""
+    counties = list(County.objects.visible_to(user).order_by("code"))
+    wanted = str(requested or "")
+    chosen = next((c for c in counties if wanted.isdigit() and c.pk == int(wanted)), None)
+    return chosen or (counties[0] if counties else None), counties
+
+
+def county_for_user(user, requested=None) -> County | None:
+    """The county a page shows the user (`counties_and_choice`)."""
+    return counties_and_choice(user, requested)[0]
 
 
 def township_list(*, user):

@@ -323,7 +323,8 @@ SPECTACULAR_SETTINGS = {
 VENUE_BOOKING_MAX_DAYS_AHEAD = env.int("VENUE_BOOKING_MAX_DAYS_AHEAD", default=60)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Registry-Demo-2026")
 HEALTHZ_TIMEOUT_SECONDS = env.float("HEALTHZ_TIMEOUT_SECONDS", default=1.5)
-# The county's name as printed on workbooks for its leaders ("平安县"); empty leaves it out.
+# The name the counties migration gives the one county it makes from an existing county's
+# data ("平安县"; empty: 本县). Workbooks print each county's own name (areas.County).
 COUNTY_NAME = env("COUNTY_NAME", default="")
 # The nightly backup (core.nightly_backup, 01:30): the folder it writes to (empty: off) and
 # how many backups it keeps there.

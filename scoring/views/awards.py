@@ -22,7 +22,8 @@ def _export_url(year: int, county) -> str:
 
 
 def _awards_url(year: int, county) -> str:
-    return f"{reverse('scoring:awards')}?year={year}&county={county.pk}"
+    """The awards page of the year and county (a County or its id)."""
+    return f"{reverse('scoring:awards')}?year={year}&county={getattr(county, 'pk', county)}"
 
 
 def awards(request):
@@ -79,11 +80,11 @@ def award_decide(request, pk: int):
     form = AwardDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether to confirm or reject the award."))
-        return redirect(_awards_url(award.year, award.organization.community.township.county))
+        return redirect(_awards_url(award.year, award.organization.community.township.county_id))
     try:
         decide_award(award, request.user, form.cleaned_data["status"], form.cleaned_data["note"])
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
         messages.success(request, _("Decision saved."))
-    return redirect(_awards_url(award.year, award.organization.community.township.county))
+    return redirect(_awards_url(award.year, award.organization.community.township.county_id))
