@@ -31,13 +31,20 @@ def county_or_sole(county: County | int | None) -> County:
     return only
 
 
-def counties_and_choice(user, requested=None) -> tuple[County | None, list[County]]:
-    """The counties the user may switch between (by division code, one query) and the one
-    whose programme (scheme, ranking, awards) a page shows: their own county, or for a city's
-    or a province's staff the one chosen (`?county=<id>`) among theirs, else the first."""
+def county_named(user, requested=None) -> tuple[County | None, list[County]]:
+    """The county the request names (`?county=<id>`) among the user's, None when it names none
+    of theirs, and the counties the user may switch between (by division code, one query)."""
     counties = list(County.objects.visible_to(user).order_by("code"))
     wanted = str(requested or "")
     chosen = next((c for c in counties if wanted.isdigit() and c.pk == int(wanted)), None)
+    return chosen, counties
+
+
+def counties_and_choice(user, requested=None) -> tuple[County | None, list[County]]:
+    """The counties the user may switch between and the one whose programme (scheme, ranking,
+    awards) a page shows: their own county, or for a city's or a province's staff the one
+    chosen among theirs (`county_named`), else the first."""
+    chosen, counties = county_named(user, requested)
     return chosen or (counties[0] if counties else None), counties
 
 

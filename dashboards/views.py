@@ -1,7 +1,7 @@
 """The county overview and the township view: figures, charts, tables and an Excel download."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.scoping import scope_for
-from areas.models import Township
+from areas.models import County, Township
+from areas.selectors import county_named
 from dashboards import excel, selectors
 from dashboards.home import home_context
 from dashboards.permissions import can_see_overview
@@ -93,23 +94,49 @@ def shown_rows(figures: dict) -> dict:
     }
 
 
-def overview_context(*, user, township: Township | None, year: int) -> dict:
-    """What the overview page (and the official's home page) shows."""
-    filters = selectors.OverviewFilters(township_id=township.pk if township else None, year=year)
+def overview_context(
+    *,
+    user,
+    township: Township | None,
+    year: int,
+    county: County | None = None,
+    county_choices: list[County] | None = None,
+) -> dict:
+    """What the overview page (and the official's home page) shows: the user's whole scope, one
+    township, or for the staff of several counties one of them (`county_choices` to pick from).
+    """
+    county = township.county if township else county
+    filters = selectors.OverviewFilters(
+        township_id=township.pk if township else None,
+        year=year,
+        county_id=county.pk if county else None,
+    )
     figures = selectors.overview(user=user, filters=filters)
     return {
         "figures": figures,
         "shown": shown_rows(figures),
         "charts": charts_for(figures),
         "township": township,
+        "county": county,
+        "county_choices": county_choices or [],
         "year": year,
         "years": selectors.years_offered(),
-        "townships": selectors.townships_offered(user=user),
+        "townships": selectors.townships_offered(user=user, county_id=filters.county_id),
         "county_wide": scope_for(user).county_wide,
         "xlsx_url": selectors.link(
-            "dashboards:overview_xlsx", township=filters.township_id, year=year
+            "dashboards:overview_xlsx",
+            county=filters.county_id if not township else None,
+            township=filters.township_id,
+            year=year,
         ),
     }
+
+
+def _counties(request) -> tuple[County | None, list[County]]:
+    """The county the overview is narrowed to (None: all the user's) and, for the staff of
+    several counties, the counties to pick from (empty for everyone else)."""
+    county, choices = county_named(request.user, request.GET.get("county"))
+    return (county, choices) if len(choices) > 1 else (None, [])
 
 
 @require_GET
@@ -124,11 +151,23 @@ def overview(request):
         )
         context = overview_context(user=request.user, township=township, year=year)
         return render(request, "dashboards/overview.html", context)
+    county, county_choices = _counties(request)
     township_id = request.GET.get("township", "")
-    if township_id.isdigit():
-        url = reverse("dashboards:township_overview", kwargs={"pk": int(township_id)})
+    township = (
+        Township.objects.visible_to(request.user).filter(pk=int(township_id)).first()
+        if township_id.isdigit()
+        else None
+    )
+    # A township of another county than the one just chosen is left behind (the county
+    # picker changed, the township picker still held the old county's township).
+    if township is not None and (county is None or township.county_id == county.pk):
+        url = reverse("dashboards:township_overview", kwargs={"pk": township.pk})
         return redirect(f"{url}?year={year}")
-    context = overview_context(user=request.user, township=None, year=year)
+    if township_id.isdigit() and township is None:
+        raise Http404
+    context = overview_context(
+        user=request.user, township=None, year=year, county=county, county_choices=county_choices
+    )
     return render(request, "dashboards/overview.html", context)
 
 
@@ -136,9 +175,14 @@ def overview(request):
 def township_overview(request, pk: int):
     """The same figures limited to one township the user may see."""
     _authorise(request)
-    township = get_object_or_404(Township.objects.visible_to(request.user), pk=pk)
+    township = get_object_or_404(
+        Township.objects.visible_to(request.user).select_related("county"), pk=pk
+    )
     year = selectors.parse_year(request.GET.get("year"))
-    context = overview_context(user=request.user, township=township, year=year)
+    _county, county_choices = _counties(request)
+    context = overview_context(
+        user=request.user, township=township, year=year, county_choices=county_choices
+    )
     return render(request, "dashboards/overview.html", context)
 
 
@@ -149,31 +193,49 @@ def overview_xlsx(request):
     scope = scope_for(request.user)
     year = selectors.parse_year(request.GET.get("year"))
     township = None
+    county, _choices = _counties(request)
     township_id = request.GET.get("township", "")
     if not scope.county_wide:
         township_id = str(scope.township_id)
     if township_id.isdigit():
         township = get_object_or_404(Township.objects.visible_to(request.user), pk=int(township_id))
-    filters = selectors.OverviewFilters(township_id=township.pk if township else None, year=year)
+        county = None
+    filters = selectors.OverviewFilters(
+        township_id=township.pk if township else None,
+        year=year,
+        county_id=county.pk if county else None,
+    )
     figures = selectors.overview(user=request.user, filters=filters)
-    label = township.name if township else _("Whole county")
+    label = township.name if township else county.name if county else _area_label(request.user)
     content = excel.workbook_bytes(
         excel.overview_tables(figures),
         title=_("Overview of social organisations"),
         subtitle=f"{label} {year}",
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
-    filename = f"overview-{township.code if township else 'county'}-{year}-{stamp}.xlsx"
+    area = township.code if township else county.code if county else "county"
+    filename = f"overview-{area}-{year}-{stamp}.xlsx"
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _area_label(user) -> str:
+    """The whole scope's name: 全县 for a county's staff, 全部县（市、区） for several counties'."""
+    return _("Whole county") if len(county_named(user)[1]) <= 1 else _("All counties")
 
 
 def home(request):
     """The start page: the work waiting for the user's role (officials: the overview)."""
     context = home_context(user=request.user)
     if context["home_page"] == "overview":
+        _county, county_choices = _counties(request)
         context.update(
-            overview_context(user=request.user, township=None, year=selectors.parse_year(""))
+            overview_context(
+                user=request.user,
+                township=None,
+                year=selectors.parse_year(""),
+                county_choices=county_choices,
+            )
         )
     return render(request, "dashboards/home.html", context)

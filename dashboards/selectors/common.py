@@ -39,10 +39,12 @@ def _with_query(url: str, params: dict) -> str:
 
 @dataclass(frozen=True)
 class OverviewFilters:
-    """What narrows every figure: a township (None for the whole scope) and a year."""
+    """What narrows every figure: a township (None for the whole scope), a year, and for the
+    staff of several counties one county (None for all of theirs; a township implies its own)."""
 
     township_id: int | None
     year: int
+    county_id: int | None = None
 
     @property
     def quarter(self) -> tuple[int, int]:

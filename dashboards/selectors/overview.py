@@ -31,11 +31,17 @@ from venues.models import ServiceCenter
 # --- The whole overview --------------------------------------------------------------------
 
 
-def _in_township(queryset, lookup: str, township_id: int | None):
-    return queryset.filter(**{lookup: township_id}) if township_id else queryset
+def _in_area(queryset, township: str, filters: OverviewFilters):
+    """Rows within the chosen township, else within the chosen county, else all of them
+    (`township`: the lookup from the rows to their township)."""
+    if filters.township_id:
+        return queryset.filter(**{f"{township}_id": filters.township_id})
+    if filters.county_id:
+        return queryset.filter(**{f"{township}__county_id": filters.county_id})
+    return queryset
 
 
-def _rollups_in_view(rows, user, township_id: int | None):
+def _rollups_in_view(rows, user, filters: OverviewFilters):
     """Roll-up rows of the communities whose records the user sees, within the township.
 
     The overview's roles see records by community (county-wide: all; township staff: their
@@ -47,37 +53,33 @@ def _rollups_in_view(rows, user, township_id: int | None):
         return rows.none()
     if scope.county_ids is not None:
         rows = rows.filter(community_id__in=Community.objects.visible_to(user).values("pk"))
-    if township_id:
-        rows = rows.filter(
-            community_id__in=Community.objects.filter(township_id=township_id).values("pk")
-        )
+    if filters.township_id or filters.county_id:
+        communities = _in_area(Community.objects.all(), "township", filters)
+        rows = rows.filter(community_id__in=communities.values("pk"))
     return rows
 
 
 def compute_overview(*, user, filters: OverviewFilters) -> dict:
     """Every figure of the overview for the user's scope and the filters (no cache)."""
-    township = filters.township_id
-    organizations = _in_township(
-        Organization.objects.visible_to(user), "community__township_id", township
-    )
+    organizations = _in_area(Organization.objects.visible_to(user), "community__township", filters)
     return {
         "organizations": organization_figures(organizations=organizations, filters=filters),
         "members": member_figures(
-            memberships=_in_township(
+            memberships=_in_area(
                 Membership.objects.visible_to(user),
-                "organization__community__township_id",
-                township,
+                "organization__community__township",
+                filters,
             ),
             filters=filters,
         ),
         "coverage": coverage_figures(user=user, organizations=organizations, filters=filters),
         "monthly": monthly_figures(
-            activity_months=_rollups_in_view(ActivityMonth.objects.all(), user, township),
-            mediation_months=_rollups_in_view(MediationMonth.objects.all(), user, township),
+            activity_months=_rollups_in_view(ActivityMonth.objects.all(), user, filters),
+            mediation_months=_rollups_in_view(MediationMonth.objects.all(), user, filters),
             filters=filters,
         ),
         "utilisation": utilisation_figures(
-            centers=_in_township(ServiceCenter.objects.visible_to(user), "township_id", township),
+            centers=_in_area(ServiceCenter.objects.visible_to(user), "township", filters),
             filters=filters,
         ),
         "ranking": ranking_figures(user=user, filters=filters),
@@ -96,7 +98,7 @@ def _cache_key(user, filters: OverviewFilters) -> str:
         area = f"counties-{counties}"
     return (
         f"dashboards:overview:v{CACHE_VERSION}:{get_language()}:{area}:"
-        f"{filters.township_id or 'all'}:{filters.year}"
+        f"{filters.county_id or 'all'}:{filters.township_id or 'all'}:{filters.year}"
     )
 
 
@@ -113,9 +115,11 @@ def overview(*, user, filters: OverviewFilters) -> dict:
     return figures
 
 
-def townships_offered(*, user):
-    """Townships the user may pick (county roles: all; township staff: their own)."""
-    return Township.objects.visible_to(user).order_by("code")
+def townships_offered(*, user, county_id: int | None = None):
+    """Townships the user may pick (county roles: all, or the chosen county's; township staff:
+    their own)."""
+    townships = Township.objects.visible_to(user).order_by("code")
+    return townships.filter(county_id=county_id) if county_id else townships
 
 
 # The county-wide overview of the current year is what officials open: a periodic task keeps it

@@ -8,7 +8,7 @@ from django.db.models import (
 from django.urls import reverse
 
 from areas.models import Township
-from areas.selectors import county_for_user
+from areas.selectors import counties_and_choice
 from core import quarters
 from dashboards.selectors.common import (
     MOVERS_COUNT,
@@ -32,15 +32,25 @@ def _score_row(score: QuarterScore) -> dict:
 
 
 def ranking_figures(*, user, filters: OverviewFilters) -> dict:
-    """The quarter's top ten and biggest movers (by county rank), within the township if chosen."""
+    """The quarter's top ten and biggest movers (by county rank), within the township if chosen.
+
+    Ranks are one county's: the chosen township's county, the chosen county, or the user's
+    only one. The staff of several counties who chose none are asked to choose one
+    (`choose_county`): two counties' ranks are never mixed (the city comparison page compares
+    the counties themselves).
+    """
     year, quarter = filters.quarter
-    # One county's ranks (a city's staff see their first county's; ranks of two counties are
-    # never compared: the city comparison page compares counties).
-    county = (
-        Township.objects.filter(pk=filters.township_id).values_list("county", flat=True).first()
-        if filters.township_id
-        else None
-    ) or county_for_user(user)
+    label = quarters.quarter_label((year, quarter))
+    county = filters.county_id
+    if filters.township_id:
+        county = (
+            Township.objects.filter(pk=filters.township_id).values_list("county", flat=True).first()
+        )
+    if county is None:
+        _chosen, counties = counties_and_choice(user)
+        if len(counties) != 1:
+            return {"quarter": label, "top": [], "risers": [], "fallers": [], "choose_county": True}
+        county = counties[0].pk
     scores = (
         QuarterScore.objects.visible_to(user)
         .filter(county=county)
@@ -56,7 +66,8 @@ def ranking_figures(*, user, filters: OverviewFilters) -> dict:
     risers = comparable.annotate(gain=gain).filter(gain__gt=0).order_by("-gain", "rank_county")
     fallers = comparable.annotate(gain=gain).filter(gain__lt=0).order_by("gain", "rank_county")
     return {
-        "quarter": quarters.quarter_label((year, quarter)),
+        "quarter": label,
+        "choose_county": False,
         "top": [_score_row(score) for score in scores.order_by("rank_county", "pk")[:TOP_COUNT]],
         "risers": [_score_row(score) for score in risers[:MOVERS_COUNT]],
         "fallers": [_score_row(score) for score in fallers[:MOVERS_COUNT]],
