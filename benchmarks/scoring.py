@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
@@ -50,6 +51,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="measure a seeded database as is")
     parser.add_argument("--skip-naive", action="store_true", help="skip the slow ORM loop")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="counties recomputed at a time (default: cores)"
+    )
     return parser.parse_args()
 
 
@@ -130,7 +134,45 @@ SELECT org_id, activities, ratings, total, RANK() OVER (ORDER BY total DESC) FRO
 """
 
 
-def full_floor(year: int, quarter: int) -> None:
+# One county's floor: the same statement over the county's organisations only (each source
+# joined to them, as the recompute reads only its county's rows).
+COUNTY_FLOOR_SQL = (
+    FULL_FLOOR_SQL.replace(
+        "WITH\n",
+        "WITH\nmine AS (SELECT o.id FROM orgs_organization o\n"
+        "        JOIN areas_community c ON c.id = o.community_id\n"
+        "        JOIN areas_township t ON t.id = c.township_id\n"
+        "        WHERE t.county_id = %(county)s),\n",
+        1,
+    )
+    .replace(
+        "GROUP BY lead_organization_id",
+        "AND lead_organization_id IN (SELECT id FROM mine)\n        GROUP BY lead_organization_id",
+    )
+    .replace(
+        "GROUP BY f.organization_id",
+        "AND f.organization_id IN (SELECT id FROM mine)\n       GROUP BY f.organization_id",
+    )
+    .replace(
+        "GROUP BY m.organization_id",
+        "AND m.organization_id IN (SELECT id FROM mine)\n         GROUP BY m.organization_id",
+    )
+    .replace(
+        "GROUP BY bo.organization_id",
+        "AND bo.organization_id IN (SELECT id FROM mine)\n         GROUP BY bo.organization_id",
+    )
+    .replace(
+        "GROUP BY organization_id)",
+        "AND organization_id IN (SELECT id FROM mine)\n        GROUP BY organization_id)",
+    )
+    .replace(
+        "    FROM orgs_organization o\n    LEFT JOIN act",
+        "    FROM orgs_organization o JOIN mine ON mine.id = o.id\n    LEFT JOIN act",
+    )
+)
+
+
+def full_floor(year: int, quarter: int, county_id: int | None = None) -> None:
     from django.db import connection, transaction
 
     from core.quarters import quarter_bounds
@@ -145,10 +187,11 @@ def full_floor(year: int, quarter: int) -> None:
         "last": last,
         "year": year,
         "quarter": quarter,
+        "county": county_id,
     }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM bench_floor")
-        cursor.execute(FULL_FLOOR_SQL, params)
+        cursor.execute(FULL_FLOOR_SQL if county_id is None else COUNTY_FLOOR_SQL, params)
 
 
 def floor(year: int, quarter: int) -> None:
@@ -302,6 +345,39 @@ def measure(args) -> dict:
     )
     one_county = median_time(lambda: compute_quarter(year, quarter, county=counties[0]), args.runs)
     print(f"[{args.scale}] recompute of one county: {milliseconds(one_county[0])}", flush=True)
+    workers = args.workers or os.cpu_count() or 1
+
+    def in_parallel() -> None:
+        # As the scoring queue's workers do: each county's recompute in its own transaction
+        # and connection, `workers` at a time.
+        def one(county) -> None:
+            try:
+                compute_quarter(year, quarter, county=county)
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(one, counties))
+
+    parallel = median_time(in_parallel, args.runs)
+    print(
+        f"[{args.scale}] recompute of {len(counties)} counties, {workers} at a time: "
+        f"{milliseconds(parallel[0])}",
+        flush=True,
+    )
+    county_floor = median_time(lambda: full_floor(year, quarter, counties[0].pk), args.runs)
+    print(f"[{args.scale}] floor of one county: {milliseconds(county_floor[0])}", flush=True)
+
+    def every_county_floor() -> None:
+        for county in counties:
+            full_floor(year, quarter, county.pk)
+
+    county_floors = median_time(every_county_floor, args.runs)
+    print(
+        f"[{args.scale}] floors of {len(counties)} counties, one after the other: "
+        f"{milliseconds(county_floors[0])}",
+        flush=True,
+    )
     floor(year, quarter)
     floor_times = median_time(lambda: floor(year, quarter), args.runs)
     print(f"[{args.scale}] floor (activities and ratings): {milliseconds(floor_times[0])}")
@@ -323,6 +399,10 @@ def measure(args) -> dict:
         "recompute": recompute,
         "counties": len(counties),
         "one_county": one_county,
+        "parallel": parallel,
+        "workers": workers,
+        "county_floor": county_floor,
+        "county_floors": county_floors,
         "floor": floor_times,
         "full_floor": full_floor_times,
         "naive_seconds": naive_seconds,
@@ -341,6 +421,32 @@ def main() -> None:
     recompute, floor_median = result["recompute"][0], result["floor"][0]
     full_floor_median = result["full_floor"][0]
     naive_seconds = result["naive_seconds"]
+    counties = result["counties"]
+    print(
+        markdown_table(
+            ["figure", "median", "its floor", "÷ floor"],
+            [
+                [
+                    "one county",
+                    milliseconds(result["one_county"][0]),
+                    milliseconds(result["county_floor"][0]),
+                    f"{result['one_county'][0] / result['county_floor'][0]:.2f}×",
+                ],
+                [
+                    f"{counties} counties, one after the other",
+                    milliseconds(recompute),
+                    milliseconds(result["county_floors"][0]),
+                    f"{recompute / result['county_floors'][0]:.2f}×",
+                ],
+                [
+                    f"{counties} counties, {result['workers']} at a time",
+                    milliseconds(result["parallel"][0]),
+                    milliseconds(full_floor_median) + " (whole installation, one statement)",
+                    f"{result['parallel'][0] / full_floor_median:.2f}×",
+                ],
+            ],
+        )
+    )
     print(
         markdown_table(
             [
