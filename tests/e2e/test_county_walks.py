@@ -98,3 +98,14 @@ def test_a_city_official_compares_the_counties_and_reads_each_ranking(
     expect(page.get_by_test_id("ranking-county")).to_have_text("平安县")
     expect(page.get_by_test_id("ranking-table")).to_contain_text("幸福社区书画协会")
     expect(page.get_by_test_id("ranking-table")).not_to_contain_text("王家村秧歌队")
+
+    # The overview: all the city's counties, the ranking asked per county; then one county.
+    page.goto(live_server.url + reverse("dashboards:overview"))
+    expect(page.get_by_test_id("overview-title")).to_have_text("全部县（市、区）概览")
+    expect(page.get_by_test_id("ranking-choose-county")).to_be_visible()
+    page.get_by_test_id("filter-county").select_option(label="永宁县")
+    page.get_by_test_id("overview-filters").get_by_role("button", name="查看").click()
+    expect(page.get_by_test_id("overview-title")).to_have_text("永宁县概览")
+    expect(page.get_by_test_id("ranking-choose-county")).to_have_count(0)
+    options = page.get_by_test_id("filter-township").locator("option")
+    expect(options).to_have_text(["全县", "青山镇"])
