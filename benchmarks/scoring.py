@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
@@ -283,6 +283,20 @@ def naive(year: int, quarter: int) -> int:
     return len(rows)
 
 
+def _close_inherited() -> None:
+    from django.db import connections
+
+    for alias in connections:
+        connections[alias].close()
+
+
+def _recompute_county(job: tuple[int, int, int]) -> None:
+    from scoring.services.compute import compute_quarter
+
+    year, quarter, county_id = job
+    compute_quarter(year, quarter, county=county_id)
+
+
 def measure(args) -> dict:
     external = "DATABASE_URL" in os.environ
     path = sqlite_path(f"scoring-{args.scale}")
@@ -347,19 +361,17 @@ def measure(args) -> dict:
     print(f"[{args.scale}] recompute of one county: {milliseconds(one_county[0])}", flush=True)
     workers = args.workers or os.cpu_count() or 1
 
-    def in_parallel() -> None:
-        # As the scoring queue's workers do: each county's recompute in its own transaction
-        # and connection, `workers` at a time.
-        def one(county) -> None:
-            try:
-                compute_quarter(year, quarter, county=county)
-            finally:
-                connection.close()
+    # As the scoring queue's workers do: each county's recompute in its own process, connection
+    # and transaction, `workers` at a time (forked after closing this process's connection).
+    connection.close()
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_close_inherited)
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(one, counties))
+    def in_parallel() -> None:
+        pool.map(_recompute_county, [(year, quarter, county.pk) for county in counties])
 
     parallel = median_time(in_parallel, args.runs)
+    pool.close()
+    pool.join()
     print(
         f"[{args.scale}] recompute of {len(counties)} counties, {workers} at a time: "
         f"{milliseconds(parallel[0])}",
