@@ -79,8 +79,14 @@ def write_initial_history(model, history_model=None, *, when=None) -> int:
     missing = f"NOT EXISTS (SELECT 1 FROM {target} h WHERE h.{pk} = s.{pk})"  # noqa: S608
     source = quote(model._meta.db_table)
     sql = f"INSERT INTO {target} ({columns}, {kind_date}) SELECT {selected}, '+', {date} "
-    sql += f"FROM {source} s WHERE {missing}"
+    sql += f"FROM {source} s"
     with connection.cursor() as cursor:
+        # An empty history table (a new installation, the demo) needs no anti-join: with the
+        # table's statistics saying "empty" PostgreSQL planned one scan of it per source row,
+        # over the rows this very statement was adding (809,000 people: minutes, not seconds).
+        cursor.execute(f"SELECT 1 FROM {target} LIMIT 1")  # noqa: S608
+        if cursor.fetchone() is not None:
+            sql += f" WHERE {missing}"
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(when)])
         return cursor.rowcount
 

@@ -4,10 +4,10 @@ the running quarter (open)."""
 
 from __future__ import annotations
 
-from django.db import connection
 from django.utils import translation
 
 from areas.models import County
+from core import bulk
 from core.quarters import quarter_label, shift_quarter
 from orgs.models import Organization
 from scoring.models import QuarterAssessment, RankingRun
@@ -41,11 +41,9 @@ def seed_scores(context) -> None:
                     )
                 )
     QuarterAssessment.objects.bulk_create(assessments, batch_size=5000)
-    if connection.vendor == "postgresql":
-        # The ledger and its records were just written in this transaction: the recomputes
-        # below are planned on their statistics, not on empty tables' guesses.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    # The ledger and its records were just written in this transaction: the recomputes below
+    # are planned on their statistics, not on empty tables' guesses.
+    bulk.analyze()
     for county in counties:
         for year, quarter in quarters:
             run_now(
