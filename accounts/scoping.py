@@ -62,6 +62,12 @@ class Scope:
         """Whether rows of this county are within the scope's counties."""
         return self.county_ids is None or county_id in self.county_ids
 
+    @property
+    def narrow(self) -> bool:
+        """Whether the scope reaches less than every county (a query over its rows is better
+        started from them than from a pass over the whole installation)."""
+        return not self.county_wide or self.county_ids is not None
+
     @classmethod
     def nothing(cls) -> Scope:
         return cls(role="", county_wide=False, read_only=True)

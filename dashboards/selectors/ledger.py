@@ -165,7 +165,7 @@ def coverage_figures(*, user, organizations, filters: OverviewFilters) -> dict:
     total = coverage_totals(
         organizations.active(),
         on=timezone.localdate(),
-        narrow=bool(filters.township_id or filters.county_id) or not scope_for(user).county_wide,
+        narrow=bool(filters.township_id or filters.county_id) or scope_for(user).narrow,
     )
     rows = [
         {

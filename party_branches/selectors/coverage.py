@@ -178,7 +178,7 @@ def coverage_page(*, user, on: date, page_number, page_size: int) -> dict:
     ).order_by("code", "pk")
     page = Paginator(townships, page_size).get_page(page_number)
     shown = organizations.filter(community__township__in=[township.pk for township in page])
-    total = coverage_totals(organizations, on=on, narrow=not scope_for(user).county_wide)
+    total = coverage_totals(organizations, on=on, narrow=scope_for(user).narrow)
     return {
         "townships": coverage(organizations_qs=shown, on=on)["townships"],
         "total": total,

@@ -116,3 +116,13 @@ def test_a_local_role_without_its_area_is_refused(role, missing, db):
 
     with pytest.raises(IntegrityError):
         user.save()
+
+
+def test_a_scope_is_narrow_unless_it_reaches_every_county(county, county_admin, township_staff):
+    from accounts.scoping import scope_for
+
+    everywhere = UserFactory(role=Role.COUNTY_ADMIN)  # no county, no city: every county
+
+    assert scope_for(county_admin).narrow
+    assert scope_for(township_staff).narrow
+    assert not scope_for(everywhere).narrow
