@@ -57,6 +57,7 @@ def township_list(*, user):
     """Townships the user may see, with their number of communities and villages."""
     return (
         Township.objects.visible_to(user)
+        .select_related("county")
         .annotate(
             community_count=Count("communities", distinct=True),
             village_count=Count(

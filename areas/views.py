@@ -19,11 +19,21 @@ def township_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         townships = townships.filter(name__icontains=query)
+    # The staff of several counties see each township's county and may pick one.
+    county, counties = selectors.county_named(request.user, request.GET.get("county"))
+    if county is not None:
+        townships = townships.filter(county=county)
     page = Paginator(townships, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "areas/township_list.html",
-        {"page": page, "query": query, "can_manage": can_manage_areas(request.user)},
+        {
+            "page": page,
+            "query": query,
+            "county": county,
+            "counties": counties if len(counties) > 1 else [],
+            "can_manage": can_manage_areas(request.user),
+        },
     )
 
 

@@ -138,3 +138,36 @@ def test_editing_a_community_records_what_changed(county_admin, client, county):
         "name": ["幸福社区", "幸福里社区"],
         "address": ["", "幸福路 1 号"],
     }
+
+
+def test_a_city_official_sees_each_townships_county_and_picks_one(county, client):
+    from accounts.roles import Role
+    from areas.models import County
+    from tests.accounts.factories import UserFactory
+    from tests.areas.factories import CityFactory, CountyFactory
+
+    city = CityFactory(name="安宁市", code="990100")
+    County.objects.filter(pk=county.county.pk).update(city=city)
+    yongning = CountyFactory(name="永宁县", code="990102", city=city)
+    TownshipFactory(name="永宁镇", code="990102001", county=yongning)
+    client.force_login(UserFactory(role=Role.OFFICIAL, city=city))
+
+    every = client.get(reverse("areas:township_list"))
+    one = client.get(reverse("areas:township_list"), {"county": yongning.pk})
+
+    assert [(t.name, t.county.name) for t in every.context["page"]] == [
+        ("城关街道", "平安县"),
+        ("青山镇", "平安县"),
+        ("永宁镇", "永宁县"),
+    ]
+    assert 'data-testid="filter-county"' in every.content.decode()
+    assert [t.name for t in one.context["page"]] == ["永宁镇"]
+
+
+def test_a_county_admin_has_no_county_column(county, county_admin, client):
+    client.force_login(county_admin)
+
+    response = client.get(reverse("areas:township_list"))
+
+    assert response.context["counties"] == []
+    assert 'data-testid="township-county"' not in response.content.decode()
