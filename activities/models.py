@@ -194,6 +194,14 @@ class Activity(VerifiableRecord):
                 condition=Q(status="submitted"),
                 name="activity_queue_order_idx",
             ),
+            # One county's (or township's) queue: its communities' submitted activities,
+            # instead of every activity of those communities filtered by status (one county of
+            # the province: 30,000 activities read for 1,575 waiting, 200 ms).
+            models.Index(
+                fields=["community_served", "submitted_at"],
+                condition=Q(status="submitted"),
+                name="activity_queue_community_idx",
+            ),
             # Scoring aggregates a quarter's verified activities of every organisation: date
             # first, then organisation, with the figures it sums (an index-only scan on
             # PostgreSQL; SQLite ignores INCLUDE and keeps the partial index).
