@@ -184,19 +184,14 @@ def deferred_indexes(*models):
             cursor.execute(definition)
 
 
-def analyze(*models) -> None:
+def analyze() -> None:
     """Give PostgreSQL's planner the statistics of the project's tables after a bulk load
-    (no-op elsewhere): these models' tables, or every table of the project. Only the project's
-    own tables: a bare `ANALYZE` also analyses the shared catalogs, whose locks are held until
-    the transaction ends, so two databases loading at once (the test workers' fixtures) waited
-    for each other."""
+    (no-op elsewhere). Only the project's own tables: a bare `ANALYZE` also analyses the shared
+    catalogs, whose locks are held until the transaction ends, so two databases loading at once
+    (the test workers' fixtures) waited for each other."""
     if connection.vendor != "postgresql":
         return
-    tables = (
-        [model._meta.db_table for model in models]
-        if models
-        else connection.introspection.django_table_names(only_existing=True, include_views=False)
-    )
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     if not tables:
         return
     quote = connection.ops.quote_name

@@ -10,7 +10,7 @@ from areas.models import County
 from core import bulk
 from core.quarters import quarter_label, shift_quarter
 from orgs.models import Organization
-from scoring.models import QuarterAssessment, QuarterScore, RankingRun
+from scoring.models import QuarterAssessment, RankingRun
 from scoring.services.runs import current_quarter, run_now
 from scoring.services.schemes import ensure_scheme
 
@@ -44,8 +44,8 @@ def seed_scores(context) -> None:
     # The ledger and its records were just written in this transaction: the recomputes below
     # are planned on their statistics, not on empty tables' guesses.
     bulk.analyze()
-    for year, quarter in quarters:
-        for county in counties:
+    for county in counties:
+        for year, quarter in quarters:
             run_now(
                 year=year,
                 quarter=quarter,
@@ -53,9 +53,6 @@ def seed_scores(context) -> None:
                 trigger=RankingRun.Trigger.COMMAND,
                 finalize=(year, quarter) != current,
             )
-        # The next quarter's runs read these scores (the previous ranks) and delete their own:
-        # planned on "empty" statistics, each run scanned every score written so far.
-        bulk.analyze(QuarterScore)
     with translation.override("zh-hans"):
         first, last = quarter_label(quarters[0]), quarter_label(current)
     context.summary.append(f"积分排名：{first}至{last}共 {len(quarters)} 个季度（本季度每晚重算）")
