@@ -42,7 +42,8 @@ def _in_area(queryset, township: str, filters: OverviewFilters):
 
 
 def _rollups_in_view(rows, user, filters: OverviewFilters):
-    """Roll-up rows of the communities whose records the user sees, within the township.
+    """Roll-up rows of the communities whose records the user sees, within the township or
+    county chosen.
 
     The overview's roles see records by community (county-wide: all; township staff: their
     township's communities, as `visible_to` scopes activities and mediation cases); any other
