@@ -136,3 +136,12 @@ def test_a_new_scheme_writes_the_history_of_its_rules(db):
     rules = Rule.objects.filter(scheme=scheme)
     assert rules.exists()
     assert initial_rows_missing(Rule) == 0
+
+
+def test_an_empty_history_table_gets_every_rows_initial_row_once(county):
+    bulk_organizations(county, 3)
+    Organization.history.all().delete()  # as on a new installation, before any edit
+
+    assert write_initial_history(Organization) == Organization.objects.count()
+    assert write_initial_history(Organization) == 0  # now not empty: the anti-join keeps it once
+    assert Organization.history.count() == Organization.objects.count()
