@@ -40,6 +40,14 @@ def county_named(user, requested=None) -> tuple[County | None, list[County]]:
     return chosen, counties
 
 
+def county_narrowing(user, requested=None) -> tuple[County | None, list[County]]:
+    """For a page the staff of several counties may narrow to one county (the overview, the
+    township list): the county named among theirs (None: all of them) and the counties to pick
+    from. A user who serves one county gets (None, []): no picker, their scope as it is."""
+    county, counties = county_named(user, requested)
+    return (county, counties) if len(counties) > 1 else (None, [])
+
+
 def counties_and_choice(user, requested=None) -> tuple[County | None, list[County]]:
     """The counties the user may switch between and the one whose programme (scheme, ranking,
     awards) a page shows: their own county, or for a city's or a province's staff the one

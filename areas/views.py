@@ -20,7 +20,7 @@ def township_list(request):
     if query:
         townships = townships.filter(name__icontains=query)
     # The staff of several counties see each township's county and may pick one.
-    county, counties = selectors.county_named(request.user, request.GET.get("county"))
+    county, counties = selectors.county_narrowing(request.user, request.GET.get("county"))
     if county is not None:
         townships = townships.filter(county=county)
     page = Paginator(townships, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -31,7 +31,7 @@ def township_list(request):
             "page": page,
             "query": query,
             "county": county,
-            "counties": counties if len(counties) > 1 else [],
+            "counties": counties,
             "can_manage": can_manage_areas(request.user),
         },
     )

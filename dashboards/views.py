@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.scoping import scope_for
 from areas.models import County, Township
-from areas.selectors import county_named
+from areas.selectors import county_narrowing
 from dashboards import excel, selectors
 from dashboards.home import home_context
 from dashboards.permissions import can_see_overview
@@ -133,10 +133,9 @@ def overview_context(
 
 
 def _counties(request) -> tuple[County | None, list[County]]:
-    """The county the overview is narrowed to (None: all the user's) and, for the staff of
-    several counties, the counties to pick from (empty for everyone else)."""
-    county, choices = county_named(request.user, request.GET.get("county"))
-    return (county, choices) if len(choices) > 1 else (None, [])
+    """The county the overview is narrowed to and the counties to pick from
+    (`areas.selectors.county_narrowing`)."""
+    return county_narrowing(request.user, request.GET.get("county"))
 
 
 @require_GET
@@ -193,7 +192,7 @@ def overview_xlsx(request):
     scope = scope_for(request.user)
     year = selectors.parse_year(request.GET.get("year"))
     township = None
-    county, _choices = _counties(request)
+    county, choices = _counties(request)
     township_id = request.GET.get("township", "")
     if not scope.county_wide:
         township_id = str(scope.township_id)
@@ -206,7 +205,9 @@ def overview_xlsx(request):
         county_id=county.pk if county else None,
     )
     figures = selectors.overview(user=request.user, filters=filters)
-    label = township.name if township else county.name if county else _area_label(request.user)
+    # The whole scope: 全县 for one county's staff, 全部县（市、区） for several counties'.
+    whole = _("All counties") if choices else _("Whole county")
+    label = township.name if township else county.name if county else whole
     content = excel.workbook_bytes(
         excel.overview_tables(figures),
         title=_("Overview of social organisations"),
@@ -218,11 +219,6 @@ def overview_xlsx(request):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _area_label(user) -> str:
-    """The whole scope's name: 全县 for a county's staff, 全部县（市、区） for several counties'."""
-    return _("Whole county") if len(county_named(user)[1]) <= 1 else _("All counties")
 
 
 def home(request):

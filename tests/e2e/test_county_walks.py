@@ -109,3 +109,4 @@ def test_a_city_official_compares_the_counties_and_reads_each_ranking(
     expect(page.get_by_test_id("ranking-choose-county")).to_have_count(0)
     options = page.get_by_test_id("filter-township").locator("option")
     expect(options).to_have_text(["全县", "青山镇"])
+    screenshot(f"county-overview-{screen}")
